@@ -1,0 +1,141 @@
+package audit
+
+// Action names: dotted, "area.verb". They are stored in every entry and
+// covered by its hash, so a shipped name is never renamed; add new ones.
+// The catalogue below gives each a one-line meaning for the auditor's page
+// filter and the documentation; a test elsewhere can check with Known that
+// every action it records is catalogued.
+const (
+	ActSignIn             = "auth.signin"
+	ActSignInFailed       = "auth.signin_failed"
+	ActSecondFactor       = "auth.second_factor"
+	ActSecondFactorFailed = "auth.second_factor_failed"
+	ActEnrol              = "auth.enrol"
+	ActRecoveryUsed       = "auth.recovery_used"
+	ActRecoveryRenewed    = "auth.recovery_renewed"
+	ActSignOut            = "auth.signout"
+	ActSignOutAll         = "auth.signout_all"
+	ActPasswordChange     = "auth.password_change"
+	ActSessionExpired     = "auth.session_expired"
+	ActAccessDenied       = "auth.denied"
+	ActUserCreate         = "user.create"
+	ActUserUpdate         = "user.update"
+	ActUserDisable        = "user.disable"
+	ActUserEnable         = "user.enable"
+	ActUserResetFactor    = "user.reset_second_factor"
+	ActUserResetPassword  = "user.reset_password"
+	ActUserLanguage       = "user.language"
+	ActAuditRead          = "audit.read"
+	ActAuditVerify        = "audit.verify"
+	ActAuditAnchor        = "audit.anchor"
+	ActSystemMigrate      = "system.migrate"
+	ActSystemStart        = "system.start"
+	ActSystemStop         = "system.stop"
+	ActKeysRotate         = "keys.rotate"
+	ActKeysRetire         = "keys.retire"
+	ActChildRead          = "child.read"
+	ActChildCreate        = "child.create"
+	ActChildUpdate        = "child.update"
+	ActChildSearch        = "child.search"
+	ActCaseCreate         = "case.create"
+	ActCaseRead           = "case.read"
+	ActCaseUpdate         = "case.update"
+	ActCaseCloseRequest   = "case.close_request"
+	ActCaseCloseApprove   = "case.close_approve"
+	ActDataImport         = "data.import"
+	ActDataExport         = "data.export"
+	ActRetentionPurge     = "retention.purge"
+	ActTokenCreate        = "token.create"
+	ActTokenRevoke        = "token.revoke"
+	ActDisclosureRequest  = "disclosure.request"
+	ActDisclosureDecide   = "disclosure.decide"
+	ActDisclosureSend     = "disclosure.send"
+	ActDisclosureOpen     = "disclosure.open"
+)
+
+// ActionInfo is one catalogued action.
+type ActionInfo struct {
+	Name    string
+	Meaning string // one line, in English; the web layer translates by Name
+}
+
+// catalogue is ordered by area, then as the events happen.
+var catalogue = []ActionInfo{
+	{ActSignIn, "Password accepted; the second factor is asked next."},
+	{ActSignInFailed, "Sign-in refused: unknown account, wrong password, disabled account or rate limit (Detail gives the reason code)."},
+	{ActSecondFactor, "Second-factor code accepted; the session is signed in."},
+	{ActSecondFactorFailed, "Second-factor code refused (wrong, reused or rate-limited)."},
+	{ActEnrol, "Second factor enrolled in an authenticator app."},
+	{ActRecoveryUsed, "A one-time recovery code was used instead of the second factor."},
+	{ActRecoveryRenewed, "New recovery codes were issued; the old ones no longer work."},
+	{ActSignOut, "Signed out of one session."},
+	{ActSignOutAll, "Signed out of every session of the account."},
+	{ActPasswordChange, "The user changed their own password."},
+	{ActSessionExpired, "A session ended by idle or absolute timeout."},
+	{ActAccessDenied, "A signed-in user was refused a page or action their role does not allow."},
+	{ActUserCreate, "An administrator created an account."},
+	{ActUserUpdate, "An administrator changed an account's role, country or display name (Detail lists the fields)."},
+	{ActUserDisable, "An administrator disabled an account; its sessions ended."},
+	{ActUserEnable, "An administrator enabled a disabled account."},
+	{ActUserResetFactor, "An administrator reset an account's second factor; it must be enrolled again."},
+	{ActUserResetPassword, "An administrator set a new password for an account."},
+	{ActUserLanguage, "The user chose another interface language."},
+	{ActAuditRead, "The audit log was read (the auditor's page or an export)."},
+	{ActAuditVerify, "The audit chain was verified (Outcome says whether it was intact)."},
+	{ActAuditAnchor, "The chain's last hash was recorded outside the database as an anchor for later verification."},
+	{ActSystemMigrate, "Database migrations were applied (Detail lists them)."},
+	{ActSystemStart, "The server started."},
+	{ActSystemStop, "The server stopped after a shutdown signal."},
+	{ActKeysRotate, "A new data key became primary; values are being re-sealed under it."},
+	{ActKeysRetire, "An old data key was removed after every value was re-sealed."},
+	{ActChildRead, "A child's record was opened."},
+	{ActChildCreate, "A child was registered."},
+	{ActChildUpdate, "A child's record was changed (Detail lists the fields, not the values)."},
+	{ActChildSearch, "The registry was searched (no search terms are recorded)."},
+	{ActCaseCreate, "A case was opened."},
+	{ActCaseRead, "A case or its timeline was opened."},
+	{ActCaseUpdate, "A case was changed (Detail lists the fields)."},
+	{ActCaseCloseRequest, "Closing a case was requested; a supervisor must approve."},
+	{ActCaseCloseApprove, "A supervisor approved or refused closing a case (Outcome)."},
+	{ActDataImport, "Records were imported from a national system (Detail gives the count)."},
+	{ActDataExport, "The country's records were exported (Detail gives format and count)."},
+	{ActRetentionPurge, "Closed cases past their retention period were erased (Detail gives the count)."},
+	{ActTokenCreate, "An API token for a national system was created."},
+	{ActTokenRevoke, "An API token was revoked."},
+	{ActDisclosureRequest, "A follow-up request for details was sent to another country."},
+	{ActDisclosureDecide, "A follow-up request was granted or refused (Outcome)."},
+	{ActDisclosureSend, "Details were disclosed to another country, sealed to its node."},
+	{ActDisclosureOpen, "Disclosed details from another country were opened."},
+}
+
+var meanings = func() map[string]string {
+	m := make(map[string]string, len(catalogue))
+	for _, a := range catalogue {
+		m[a.Name] = a.Meaning
+	}
+	return m
+}()
+
+// Actions returns the names of every catalogued action, grouped by area.
+func Actions() []string {
+	out := make([]string, len(catalogue))
+	for i, a := range catalogue {
+		out[i] = a.Name
+	}
+	return out
+}
+
+// Catalogue returns every catalogued action with its meaning.
+func Catalogue() []ActionInfo { return append([]ActionInfo(nil), catalogue...) }
+
+// Meaning returns the one-line meaning of action and whether it is catalogued.
+func Meaning(action string) (string, bool) {
+	m, ok := meanings[action]
+	return m, ok
+}
+
+// Known reports whether action is catalogued.
+func Known(action string) bool {
+	_, ok := meanings[action]
+	return ok
+}

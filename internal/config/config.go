@@ -1,0 +1,264 @@
+// Package config reads Childcentre's configuration from command-line flags
+// and CHILDCENTRE_* environment variables, and checks it in one place.
+//
+// One table (Options) drives the flags, the environment variables, the
+// defaults and the documentation, so that they cannot drift apart. A flag
+// wins over its environment variable, which wins over the default. Secrets
+// can also be read from a file named by the variable with a _FILE suffix
+// (CHILDCENTRE_DATABASE_URL_FILE), as container secret stores provide them.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the configuration of a server process.
+type Config struct {
+	Role            string        // "node"; the hub role comes with the exchange
+	Country         string        // ISO 3166-1 alpha-2 code of the node's country
+	Listen          string        // address to listen on
+	DatabaseURL     string        // SQLite path or postgres:// URL
+	KeyFile         string        // path of the node key file
+	Keys            string        // key file contents, base64, instead of KeyFile
+	TLSCert         string        // certificate file; with TLSKey, serve HTTPS
+	TLSKey          string        // private key file
+	TrustedProxy    string        // address of a reverse proxy whose X-Forwarded-For is believed
+	LogLevel        string        // debug, info, warn, error
+	LogFormat       string        // json or text
+	Language        string        // default interface language
+	IdleTimeout     time.Duration // session idle timeout
+	AbsoluteTimeout time.Duration // session absolute timeout
+	ShutdownTimeout time.Duration // time given to requests in flight at shutdown
+	Retention       time.Duration // closed cases are purged this long after closing
+}
+
+// Option describes one setting.
+type Option struct {
+	Flag    string // flag name, without dashes
+	Env     string // environment variable
+	Default string
+	Secret  bool // may come from a file named by Env+"_FILE"
+	Help    string
+	set     func(c *Config, v string) error
+}
+
+func str(p func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *p(c) = v; return nil }
+}
+
+func dur(p func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("not a duration such as 30m or 12h")
+		}
+		*p(c) = d
+		return nil
+	}
+}
+
+// days reads a period as whole days ("1826d") or a Go duration ("43824h"),
+// at least one day: a retention period counted in minutes is a mistake.
+func days(p func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		var d time.Duration
+		if n, ok := strings.CutSuffix(v, "d"); ok {
+			k, err := strconv.Atoi(n)
+			if err != nil || k < 1 || k > maxDays {
+				return fmt.Errorf("not a number of days such as 1826d (1 to %d)", maxDays)
+			}
+			d = time.Duration(k) * 24 * time.Hour
+		} else {
+			var err error
+			if d, err = time.ParseDuration(v); err != nil {
+				return fmt.Errorf("not a period such as 1826d or 43824h")
+			}
+		}
+		if d < 24*time.Hour {
+			return fmt.Errorf("at least 1d")
+		}
+		*p(c) = d
+		return nil
+	}
+}
+
+// maxDays bounds a period in days: a hundred years, far below the range
+// of time.Duration.
+const maxDays = 36525
+
+// DefaultRetention is the default of --retention: five years (with a leap
+// day) after a case is closed. Long enough to recognise a child who
+// reappears after a case was closed, and to cover the rest of the
+// childhood of nearly all children registered (most are 14-17 years old);
+// the order of the periods national child-welfare rules keep closed files
+// for (for example five years after the last entry in Sweden's social
+// services). A country whose law says otherwise sets its own.
+const DefaultRetention = "1826d"
+
+// Options is the table of every setting, in the order they are documented.
+var Options = []Option{
+	{"role", "CHILDCENTRE_ROLE", "node", false, "role of this server: node (a country's National Contact Point)", str(func(c *Config) *string { return &c.Role })},
+	{"country", "CHILDCENTRE_COUNTRY", "", false, "ISO 3166-1 alpha-2 code of the node's country, e.g. SE (required for a node)", str(func(c *Config) *string { return &c.Country })},
+	{"listen", "CHILDCENTRE_LISTEN", "127.0.0.1:8080", false, "address and port to listen on", str(func(c *Config) *string { return &c.Listen })},
+	{"database", "CHILDCENTRE_DATABASE_URL", "childcentre.db", true, "SQLite file path, or a postgres:// URL for PostgreSQL", str(func(c *Config) *string { return &c.DatabaseURL })},
+	{"key-file", "CHILDCENTRE_KEY_FILE", "", false, "node key file (create with 'childcentre keys init'); mode 0600", str(func(c *Config) *string { return &c.KeyFile })},
+	{"keys", "CHILDCENTRE_KEYS", "", true, "node key file contents, base64, instead of --key-file", str(func(c *Config) *string { return &c.Keys })},
+	{"tls-cert", "CHILDCENTRE_TLS_CERT", "", false, "TLS certificate file (PEM); with --tls-key, serve HTTPS and send HSTS", str(func(c *Config) *string { return &c.TLSCert })},
+	{"tls-key", "CHILDCENTRE_TLS_KEY", "", false, "TLS private key file (PEM)", str(func(c *Config) *string { return &c.TLSKey })},
+	{"trusted-proxy", "CHILDCENTRE_TRUSTED_PROXY", "", false, "IP address of a reverse proxy whose X-Forwarded-For header is believed", str(func(c *Config) *string { return &c.TrustedProxy })},
+	{"log-level", "CHILDCENTRE_LOG_LEVEL", "info", false, "debug, info, warn or error", str(func(c *Config) *string { return &c.LogLevel })},
+	{"log-format", "CHILDCENTRE_LOG_FORMAT", "json", false, "json or text", str(func(c *Config) *string { return &c.LogFormat })},
+	{"language", "CHILDCENTRE_LANGUAGE", "en", false, "default interface language: en, de, pl or sv", str(func(c *Config) *string { return &c.Language })},
+	{"idle-timeout", "CHILDCENTRE_IDLE_TIMEOUT", "30m", false, "sign out after this long without a request", dur(func(c *Config) *time.Duration { return &c.IdleTimeout })},
+	{"absolute-timeout", "CHILDCENTRE_ABSOLUTE_TIMEOUT", "12h", false, "sign out this long after sign-in, whatever the activity", dur(func(c *Config) *time.Duration { return &c.AbsoluteTimeout })},
+	{"shutdown-timeout", "CHILDCENTRE_SHUTDOWN_TIMEOUT", "20s", false, "time given to requests in flight on SIGTERM", dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+	{"retention", "CHILDCENTRE_RETENTION", DefaultRetention, false, "closed cases are purged this long after closing: days (1826d) or a duration (43824h); at least 1d", days(func(c *Config) *time.Duration { return &c.Retention })},
+}
+
+// Load defines the flags of the options named in only (all when empty) on
+// fs, beside the command's own flags, parses args, and returns the
+// configuration; fs.Args() holds the arguments left after the flags. Values
+// that cannot be parsed are reported together; Validate checks the result as
+// a whole.
+func Load(fs *flag.FlagSet, args []string, getenv func(string) string, only ...string) (*Config, error) {
+	opts := selected(only)
+	flags := make(map[string]*string, len(opts))
+	for _, o := range opts {
+		flags[o.Flag] = fs.String(o.Flag, "", o.Help)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+
+	c := &Config{}
+	var problems []error
+	for _, o := range opts {
+		v, src, err := value(o, given[o.Flag], *flags[o.Flag], getenv)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		if err := o.set(c, v); err != nil {
+			problems = append(problems, fmt.Errorf("%s: %v", src, err))
+		}
+	}
+	return c, errors.Join(problems...)
+}
+
+func selected(only []string) []Option {
+	if len(only) == 0 {
+		return Options
+	}
+	var out []Option
+	for _, o := range Options {
+		for _, n := range only {
+			if o.Flag == n {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
+
+// value returns an option's value and where it came from, for messages.
+func value(o Option, flagGiven bool, flagValue string, getenv func(string) string) (string, string, error) {
+	if flagGiven {
+		return flagValue, "--" + o.Flag, nil
+	}
+	if v := getenv(o.Env); v != "" {
+		return v, o.Env, nil
+	}
+	if o.Secret {
+		if path := getenv(o.Env + "_FILE"); path != "" {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return "", "", fmt.Errorf("%s_FILE: cannot read the file it names: %v", o.Env, errors.Unwrap(err))
+			}
+			return strings.TrimSpace(string(b)), o.Env + "_FILE", nil
+		}
+	}
+	return o.Default, "default of --" + o.Flag, nil
+}
+
+// Validate checks the configuration as a whole and names every problem.
+func (c *Config) Validate() error {
+	var p []error
+	add := func(format string, args ...any) { p = append(p, fmt.Errorf(format, args...)) }
+	switch c.Role {
+	case "node":
+		if !isCountryCode(c.Country) {
+			add("--country (CHILDCENTRE_COUNTRY): a node needs its country as two upper-case letters, e.g. SE")
+		}
+	default:
+		add("--role (CHILDCENTRE_ROLE): %q is not a role; use node", c.Role)
+	}
+	if _, port, err := net.SplitHostPort(c.Listen); err != nil || port == "" {
+		add("--listen (CHILDCENTRE_LISTEN): %q is not host:port", c.Listen)
+	}
+	if err := c.ValidateStorage(); err != nil {
+		p = append(p, err)
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		add("--tls-cert and --tls-key: give both or neither")
+	}
+	if c.TrustedProxy != "" {
+		if _, err := netip.ParseAddr(c.TrustedProxy); err != nil {
+			add("--trusted-proxy (CHILDCENTRE_TRUSTED_PROXY): %q is not an IP address", c.TrustedProxy)
+		}
+	}
+	if !oneOf(c.LogLevel, "debug", "info", "warn", "error") {
+		add("--log-level (CHILDCENTRE_LOG_LEVEL): %q; use debug, info, warn or error", c.LogLevel)
+	}
+	if !oneOf(c.LogFormat, "json", "text") {
+		add("--log-format (CHILDCENTRE_LOG_FORMAT): %q; use json or text", c.LogFormat)
+	}
+	if !oneOf(c.Language, "en", "de", "pl", "sv") {
+		add("--language (CHILDCENTRE_LANGUAGE): %q; use en, de, pl or sv", c.Language)
+	}
+	if c.IdleTimeout < time.Minute || c.IdleTimeout > c.AbsoluteTimeout {
+		add("--idle-timeout: must be at least 1m and not longer than --absolute-timeout")
+	}
+	if c.AbsoluteTimeout > 24*time.Hour {
+		add("--absolute-timeout: at most 24h")
+	}
+	if c.ShutdownTimeout <= 0 {
+		add("--shutdown-timeout: must be positive")
+	}
+	return errors.Join(p...)
+}
+
+// ValidateStorage checks only what the administration commands need: the
+// database and the keys.
+func (c *Config) ValidateStorage() error {
+	var p []error
+	if c.DatabaseURL == "" {
+		p = append(p, errors.New("--database (CHILDCENTRE_DATABASE_URL): empty; give a SQLite file path or a postgres:// URL"))
+	}
+	if (c.KeyFile == "") == (c.Keys == "") {
+		p = append(p, errors.New("keys: give exactly one of --key-file (CHILDCENTRE_KEY_FILE) and --keys (CHILDCENTRE_KEYS)"))
+	}
+	return errors.Join(p...)
+}
+
+func oneOf(v string, set ...string) bool {
+	for _, s := range set {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func isCountryCode(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
