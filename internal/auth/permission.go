@@ -1,0 +1,78 @@
+package auth
+
+import "strconv"
+
+// Permission is a capability checked on the server for every route and every
+// record. Routes name the permission they need; roles grant permissions.
+type Permission string
+
+// Permissions. Country scoping (a user acts only on their own country) is
+// checked separately, on every record, by Actor.InScope.
+const (
+	PermAccount       Permission = "account"        // own account: password, second factor, sessions
+	PermUsersManage   Permission = "users.manage"   // create, disable, reset users
+	PermAuditRead     Permission = "audit.read"     // read the audit log
+	PermCasesRead     Permission = "cases.read"     // read children and cases
+	PermCasesWrite    Permission = "cases.write"    // register and edit children and cases
+	PermCasesApprove  Permission = "cases.approve"  // approve closing a case, disclosures
+	PermCasesExport   Permission = "cases.export"   // export the country's records
+	PermSystemMonitor Permission = "system.monitor" // operational pages
+)
+
+// grants is the one table of what each role may do. Country administrators
+// manage accounts but see no case; auditors read the log but change nothing;
+// the network administrator manages administrators across countries.
+var grants = map[Role][]Permission{
+	RoleOfficer:      {PermAccount, PermCasesRead, PermCasesWrite},
+	RoleSupervisor:   {PermAccount, PermCasesRead, PermCasesWrite, PermCasesApprove, PermCasesExport},
+	RoleCountryAdmin: {PermAccount, PermUsersManage, PermSystemMonitor},
+	RoleAuditor:      {PermAccount, PermAuditRead},
+	RoleNetworkAdmin: {PermAccount, PermUsersManage, PermAuditRead, PermSystemMonitor},
+}
+
+// Can reports whether role r has permission p.
+func (r Role) Can(p Permission) bool {
+	for _, g := range grants[r] {
+		if g == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	_, ok := grants[r]
+	return ok
+}
+
+// Actor is who performs an act: a signed-in user, an API token or the
+// command line (System). Services take an Actor and check it themselves, so
+// that authorisation does not depend on the handler remembering to.
+type Actor struct {
+	UserID  int64
+	Role    Role
+	Country Country
+	Addr    string // pseudonymised client address
+	System  bool   // the command line on the server: every permission, every country
+}
+
+// SystemActor is the command line run by the operator on the server.
+var SystemActor = Actor{System: true}
+
+// Can reports whether the actor has permission p.
+func (a Actor) Can(p Permission) bool { return a.System || a.Role.Can(p) }
+
+// InScope reports whether the actor may act on data of country c: their own
+// country, or any country for the system and the network administrator.
+func (a Actor) InScope(c Country) bool {
+	return a.System || a.Role == RoleNetworkAdmin || (a.Country != "" && a.Country == c)
+}
+
+// Ref is the actor as written in the audit log ("user:12", "system").
+func (a Actor) Ref() string {
+	if a.System {
+		return "system"
+	}
+	return "user:" + strconv.FormatInt(a.UserID, 10)
+}
