@@ -1,0 +1,268 @@
+package cases
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cbss-egcc/childcentre/internal/audit"
+	"github.com/cbss-egcc/childcentre/internal/auth"
+)
+
+// Query is a search of the registry.
+type Query struct {
+	Text     string // names in any spelling or script; empty lists everything
+	Status   Status
+	Category Category
+	Evidence Evidence
+	Missing  *bool
+	From, To time.Time // cases opened in [From, To); zero: no bound
+	Page     int       // from 1
+	PerPage  int       // default 25, at most 100
+}
+
+// FiltersCases reports whether q restricts the children by their cases.
+func (q Query) FiltersCases() bool {
+	return q.Status != "" || q.Category != "" || q.Evidence != "" || q.Missing != nil || !q.From.IsZero() || !q.To.IsZero()
+}
+
+// Hit is one search result.
+type Hit struct {
+	Child *Child
+	Cases []*Case // newest first
+	Score float64 // higher is better; exact name tokens outrank phonetic ones; 0 when listing
+}
+
+// Results is a page of search results.
+type Results struct {
+	Hits    []Hit
+	Total   int
+	Page    int
+	PerPage int
+}
+
+// Paging defaults.
+const (
+	DefaultPerPage = 25
+	MaxPerPage     = 100
+)
+
+// Search finds children by name in any spelling, through the blind
+// indexes, with filters on their cases; an empty text lists the children
+// newest first. Each token of the text (normalize.SortedTokens) matches a
+// child exactly (same canonical token) or phonetically (same phonetic
+// key). Children who match more of the query's tokens rank first; among
+// them, those matching more tokens exactly; then the newest. A child must
+// match at least one token of a one- or two-token query and half the
+// tokens of a longer one. The search is audited as child.search with the
+// number of results and the ids shown, never the terms.
+func (s *Service) Search(ctx context.Context, a auth.Actor, q Query) (*Results, error) {
+	country, err := s.allow(a, auth.PermCasesRead)
+	if err != nil {
+		return nil, err
+	}
+	if err := validQuery(&q); err != nil {
+		return nil, err
+	}
+	res := &Results{Page: q.Page, PerPage: q.PerPage}
+	offset := (q.Page - 1) * q.PerPage
+	err = s.store.View(ctx, func(tx Tx) error {
+		var ids []int64
+		scores := map[int64]float64{}
+		if strings.TrimSpace(q.Text) == "" {
+			var err error
+			ids, res.Total, err = tx.ListChildren(ctx, country, q, q.PerPage, offset)
+			if err != nil {
+				return err
+			}
+		} else {
+			ranked, err := s.rank(ctx, tx, country, q)
+			if err != nil {
+				return err
+			}
+			res.Total = len(ranked)
+			for _, r := range ranked[min(offset, len(ranked)):min(offset+q.PerPage, len(ranked))] {
+				ids = append(ids, r.id)
+				scores[r.id] = r.score
+			}
+		}
+		hits, err := s.loadHits(ctx, tx, country, ids)
+		if err != nil {
+			return err
+		}
+		for i := range hits {
+			hits[i].Score = scores[hits[i].Child.ID]
+		}
+		res.Hits = hits
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	shown := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		shown[i] = strconv.FormatInt(h.Child.ID, 10)
+	}
+	detail := "total=" + strconv.Itoa(res.Total) + " shown=" + strings.Join(shown, ",")
+	err = s.store.Update(ctx, func(tx Tx) error {
+		return tx.AppendAudit(ctx, s.record(a, country, audit.ActChildSearch, "", detail))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func validQuery(q *Query) error {
+	var c checker
+	if q.Status != "" && !q.Status.Valid() {
+		c.add("status", "choose one of the statuses")
+	}
+	if q.Category != "" && !q.Category.Valid() {
+		c.add("category", "choose one of the case categories")
+	}
+	if q.Evidence != "" && !q.Evidence.Valid() {
+		c.add("evidence", "choose one of the evidence levels")
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
+		c.add("to", "must be after the start of the period")
+	}
+	if len([]rune(q.Text)) > 2*maxName {
+		c.add("text", "is longer than %d characters", 2*maxName)
+	}
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	if q.PerPage <= 0 {
+		q.PerPage = DefaultPerPage
+	}
+	q.PerPage = min(q.PerPage, MaxPerPage)
+	return c.err()
+}
+
+type ranked struct {
+	id    int64
+	score float64
+}
+
+// rank scores the children matching q's text and returns them best first.
+func (s *Service) rank(ctx context.Context, tx Tx, country auth.Country, q Query) ([]ranked, error) {
+	qs := s.queryTokens(q.Text)
+	if len(qs) == 0 {
+		return nil, nil // only placeholders or punctuation: nothing to find
+	}
+	exact, phon := map[string][]int{}, map[string][]int{}
+	for i, t := range qs {
+		exact[string(t.exact)] = append(exact[string(t.exact)], i)
+		if t.phonetic != nil {
+			phon[string(t.phonetic)] = append(phon[string(t.phonetic)], i)
+		}
+	}
+	matches, err := tx.MatchTokens(ctx, country, hashes(qs), q)
+	if err != nil {
+		return nil, err
+	}
+	// Per child and query token: 2 matched exactly, 1 phonetically.
+	n := len(qs)
+	got := map[int64][]uint8{}
+	for _, m := range matches {
+		g := got[m.ChildID]
+		if g == nil {
+			g = make([]uint8, n)
+			got[m.ChildID] = g
+		}
+		for _, i := range exact[string(m.Token)] {
+			g[i] = 2
+		}
+		for _, i := range phon[string(m.Token)] {
+			g[i] = max(g[i], 1)
+		}
+	}
+	need := 1
+	if n > 2 {
+		need = (n + 1) / 2
+	}
+	out := make([]ranked, 0, len(got))
+	for id, g := range got {
+		matched, exactN := 0, 0
+		for _, v := range g {
+			if v > 0 {
+				matched++
+			}
+			if v == 2 {
+				exactN++
+			}
+		}
+		if matched < need {
+			continue
+		}
+		out = append(out, ranked{id, score(n, matched, exactN)})
+	}
+	slices.SortFunc(out, func(x, y ranked) int {
+		switch {
+		case x.score > y.score:
+			return -1
+		case x.score < y.score:
+			return 1
+		case x.id > y.id:
+			return -1
+		case x.id < y.id:
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}
+
+// score is m/n less a penalty for each token matched only phonetically,
+// (m-e)/(2n²), which is below 1/(2n): a child matching more tokens
+// always outranks one matching fewer, however exactly. All tokens matched
+// exactly scores 1.
+func score(n, matched, exact int) float64 {
+	fn := float64(n)
+	return float64(matched)/fn - float64(matched-exact)/(2*fn*fn)
+}
+
+// loadHits reads and opens the children with the given ids, in that order,
+// with their cases.
+func (s *Service) loadHits(ctx context.Context, tx Tx, country auth.Country, ids []int64) ([]Hit, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	recs, err := tx.Children(ctx, country, ids)
+	if err != nil {
+		return nil, err
+	}
+	caseRecs, err := tx.CasesOf(ctx, country, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*Hit{}
+	for _, r := range recs {
+		c, err := s.openChild(r)
+		if err != nil {
+			return nil, err
+		}
+		byID[r.ID] = &Hit{Child: c}
+	}
+	for _, r := range caseRecs {
+		h := byID[r.ChildID]
+		if h == nil {
+			continue
+		}
+		k, err := s.openCase(r)
+		if err != nil {
+			return nil, err
+		}
+		h.Cases = append(h.Cases, k)
+	}
+	out := make([]Hit, 0, len(ids))
+	for _, id := range ids {
+		if h := byID[id]; h != nil {
+			out = append(out, *h)
+		}
+	}
+	return out, nil
+}
