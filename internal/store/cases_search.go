@@ -1,0 +1,234 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/cbss-egcc/childcentre/internal/auth"
+	"github.com/cbss-egcc/childcentre/internal/cases"
+	"github.com/cbss-egcc/childcentre/internal/errs"
+)
+
+// caseConds returns the conditions on a case (alias k) of q's filters.
+func (tx casesTx) caseConds(q cases.Query, args []any) ([]string, []any) {
+	var conds []string
+	if q.Status != "" {
+		conds, args = append(conds, "k.status = ?"), append(args, string(q.Status))
+	}
+	if q.Category != "" {
+		conds, args = append(conds, "k.category = ?"), append(args, string(q.Category))
+	}
+	if q.Evidence != "" {
+		conds, args = append(conds, "k.evidence = ?"), append(args, string(q.Evidence))
+	}
+	if q.Missing != nil {
+		conds, args = append(conds, "k.missing = ?"), append(args, tx.b(*q.Missing))
+	}
+	if !q.From.IsZero() {
+		conds, args = append(conds, "k.opened_at >= ?"), append(args, tx.t(q.From))
+	}
+	if !q.To.IsZero() {
+		conds, args = append(conds, "k.opened_at < ?"), append(args, tx.t(q.To))
+	}
+	return conds, args
+}
+
+// caseFilter returns the condition that a child (column childID) has a
+// case passing q's filters, or "" when q filters on no case field. It
+// probes the cases of each child: right for the few children a name
+// matches.
+func (tx casesTx) caseFilter(childID string, q cases.Query, args []any) (string, []any) {
+	if !q.FiltersCases() {
+		return "", args
+	}
+	conds, args := tx.caseConds(q, args)
+	return ` AND EXISTS (SELECT 1 FROM cases k WHERE k.child_id = ` + childID + ` AND ` +
+		strings.Join(conds, " AND ") + `)`, args
+}
+
+// MatchTokens implements cases.Tx.
+func (tx casesTx) MatchTokens(ctx context.Context, country auth.Country, tokens [][]byte, q cases.Query) ([]cases.TokenMatch, error) {
+	const op = "store: search tokens"
+	if len(tokens) == 0 {
+		return nil, nil
+	}
+	var args []any
+	cond, args := inCountry("t.country", country, args)
+	for _, t := range tokens {
+		args = append(args, t)
+	}
+	filter, args := tx.caseFilter("t.child_id", q, args)
+	rows, err := tx.query(ctx, `SELECT t.child_id, t.token FROM child_tokens t WHERE 1 = 1`+cond+
+		` AND t.token IN (`+placeholders(len(tokens))+`)`+filter, args...)
+	if err != nil {
+		return nil, dbErr(err, op)
+	}
+	defer rows.Close()
+	var out []cases.TokenMatch
+	for rows.Next() {
+		var m cases.TokenMatch
+		if err := rows.Scan(&m.ChildID, &m.Token); err != nil {
+			return nil, dbErr(err, op)
+		}
+		out = append(out, m)
+	}
+	return out, dbErr(rows.Err(), op)
+}
+
+// ListChildren implements cases.Tx. With case filters, the children are
+// found from the cases (a case has its child's country): one pass over
+// the cases rather than a probe per child, which keeps a filtered list of
+// 100,000 children fast on SQLite.
+func (tx casesTx) ListChildren(ctx context.Context, country auth.Country, q cases.Query, limit, offset int) ([]int64, int, error) {
+	const op = "store: list children"
+	var total int
+	var page string
+	var args []any
+	if q.FiltersCases() {
+		conds, fargs := tx.caseConds(q, nil)
+		kcond, fargs := inCountry("k.country", country, fargs)
+		sub := `SELECT k.child_id FROM cases k WHERE ` + strings.Join(conds, " AND ") + kcond
+		if err := tx.queryRow(ctx, `SELECT count(DISTINCT child_id) FROM (`+sub+`) f`, fargs...).Scan(&total); err != nil {
+			return nil, 0, dbErr(err, op)
+		}
+		ccond, cargs := inCountry("c.country", country, nil)
+		page = `SELECT c.id FROM children c WHERE c.id IN (` + sub + `)` + ccond
+		args = append(fargs, cargs...)
+	} else {
+		ccond, cargs := inCountry("c.country", country, nil)
+		if err := tx.queryRow(ctx, `SELECT count(*) FROM children c WHERE 1 = 1`+ccond, cargs...).Scan(&total); err != nil {
+			return nil, 0, dbErr(err, op)
+		}
+		page, args = `SELECT c.id FROM children c WHERE 1 = 1`+ccond, cargs
+	}
+	rows, err := tx.query(ctx, page+` ORDER BY c.id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, dbErr(err, op)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, 0, dbErr(err, op)
+		}
+		ids = append(ids, id)
+	}
+	return ids, total, dbErr(rows.Err(), op)
+}
+
+// Encodings implements cases.Tx.
+func (tx casesTx) Encodings(ctx context.Context, country auth.Country, tokens [][]byte, birthYear int, sex cases.Sex, limit int) ([]cases.Encoding, error) {
+	const op = "store: read encodings"
+	if len(tokens) == 0 && birthYear == 0 {
+		return nil, nil
+	}
+	cond, args := inCountry("c.country", country, nil)
+	var blocks []string
+	if len(tokens) > 0 {
+		tcond, targs := inCountry("t.country", country, nil)
+		args = append(args, targs...)
+		for _, t := range tokens {
+			args = append(args, t)
+		}
+		blocks = append(blocks, `c.id IN (SELECT t.child_id FROM child_tokens t WHERE 1 = 1`+tcond+
+			` AND t.token IN (`+placeholders(len(tokens))+`))`)
+	}
+	if birthYear != 0 {
+		blocks = append(blocks, `(c.birth_year BETWEEN ? AND ? AND c.sex = ?)`)
+		args = append(args, birthYear-1, birthYear+1, string(sex))
+	}
+	rows, err := tx.query(ctx, `SELECT c.id, c.birth_year, c.linkage FROM children c WHERE c.linkage IS NOT NULL`+cond+
+		` AND (`+strings.Join(blocks, " OR ")+`) ORDER BY c.id DESC LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, dbErr(err, op)
+	}
+	defer rows.Close()
+	var out []cases.Encoding
+	for rows.Next() {
+		var e cases.Encoding
+		if err := rows.Scan(&e.ChildID, &e.BirthYear, &e.CLK); err != nil {
+			return nil, dbErr(err, op)
+		}
+		out = append(out, e)
+	}
+	return out, dbErr(rows.Err(), op)
+}
+
+// sealedTable describes where a table keeps sealed values: the query of
+// one batch (id, ref, seq, then the sealed columns) and the columns.
+type sealedTable struct {
+	query   string
+	columns []string
+}
+
+var sealedTables = map[string]sealedTable{
+	cases.TableChildren: {`SELECT id, ref, 0, given_names, family_name, birth_date, birth_place, notes
+		FROM children WHERE id > ? ORDER BY id LIMIT ?`,
+		[]string{"given_names", "family_name", "birth_date", "birth_place", "notes"}},
+	cases.TableAliases: {`SELECT a.id, c.ref, a.seq, a.name FROM child_aliases a
+		JOIN children c ON c.id = a.child_id WHERE a.id > ? ORDER BY a.id LIMIT ?`,
+		[]string{"name"}},
+	cases.TableAssessments: {`SELECT a.id, c.ref, a.seq, a.outcome, a.assessed_by FROM child_assessments a
+		JOIN children c ON c.id = a.child_id WHERE a.id > ? ORDER BY a.id LIMIT ?`,
+		[]string{"outcome", "assessed_by"}},
+	cases.TableCases: {`SELECT id, ref, 0, close_reason, reject_reason FROM cases WHERE id > ? ORDER BY id LIMIT ?`,
+		[]string{"close_reason", "reject_reason"}},
+	cases.TableEvents: {`SELECT id, ref, 0, notes FROM case_events WHERE id > ? ORDER BY id LIMIT ?`,
+		[]string{"notes"}},
+}
+
+// SealedValues implements cases.Tx. NULL values (no closure request) are
+// left out.
+func (tx casesTx) SealedValues(ctx context.Context, table string, afterID int64, limit int) ([]cases.SealedValue, int64, error) {
+	const op = "store: read sealed values"
+	st, ok := sealedTables[table]
+	if !ok {
+		return nil, 0, errs.E(errs.Internal, "store: no sealed values in table %s", table)
+	}
+	rows, err := tx.query(ctx, st.query, afterID, limit)
+	if err != nil {
+		return nil, 0, dbErr(err, op)
+	}
+	defer rows.Close()
+	var out []cases.SealedValue
+	var last int64
+	vals := make([][]byte, len(st.columns))
+	for rows.Next() {
+		var id int64
+		var ref string
+		var seq int
+		dest := []any{&id, &ref, &seq}
+		for i := range vals {
+			vals[i] = nil
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, 0, dbErr(err, op)
+		}
+		last = id
+		for i, col := range st.columns {
+			if vals[i] != nil {
+				out = append(out, cases.SealedValue{Table: table, Column: col, RowID: id, Ref: ref, Seq: seq, Value: vals[i]})
+			}
+		}
+	}
+	return out, last, dbErr(rows.Err(), op)
+}
+
+// SwapSealed implements cases.Tx. Table and column come from sealedTables,
+// never from the caller's text.
+func (tx casesTx) SwapSealed(ctx context.Context, v cases.SealedValue, value []byte) (bool, error) {
+	st, ok := sealedTables[v.Table]
+	col := ""
+	for _, c := range st.columns {
+		if c == v.Column {
+			col = c
+		}
+	}
+	if !ok || col == "" {
+		return false, errs.E(errs.Internal, "store: no sealed column %s.%s", v.Table, v.Column)
+	}
+	n, err := tx.execN(ctx, `UPDATE `+v.Table+` SET `+col+` = ? WHERE id = ? AND `+col+` = ?`, value, v.RowID, v.Value)
+	return n == 1, dbErr(err, "store: swap sealed value")
+}

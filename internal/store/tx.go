@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/cbss-egcc/childcentre/internal/errs"
+)
+
+// Tx is one database transaction. Domain adapters in this package wrap it
+// (authTx for auth.Tx; cases, exchange… follow the same pattern): a small
+// struct embedding *Tx that adds the domain's methods, so that every domain
+// shares the transaction, the dialect helpers and AppendAudit. A new
+// domain adds one file here, like auth.go:
+//
+//	type CaseStore struct{ db *DB }                 // implements cases.Store
+//	func NewCaseStore(db *DB) *CaseStore
+//	func (s *CaseStore) Update(ctx context.Context, fn func(cases.Tx) error) error {
+//		return s.db.Update(ctx, func(tx *Tx) error { return fn(casesTx{tx}) })
+//	}
+//	type casesTx struct{ *Tx }                      // CreateChild…; AppendAudit comes with *Tx
+//
+// and its tables in a new migration. An act spanning domains can wrap the
+// same *Tx in both adapters.
+type Tx struct {
+	tx    *sql.Tx
+	db    *DB
+	write bool
+}
+
+// Update runs fn in a read-write transaction, committed if fn returns nil
+// and rolled back otherwise (also if fn panics). fn's error is returned
+// unchanged. On SQLite every Update goes through the single write
+// connection, one at a time, so fn must not call Update (or
+// DB.AppendAudit) itself: it would wait for ever for the connection it
+// holds. Use the *Tx it is given.
+func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, true, fn)
+}
+
+// View runs fn in a read-only transaction, on the read pool. Acts that must
+// be audited (reads of sensitive records included) need Update: an audit
+// record is a write.
+func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, false, fn)
+}
+
+func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err error) {
+	pool, opts := db.write, &sql.TxOptions{}
+	if !write {
+		pool, opts.ReadOnly = db.read, true
+	}
+	stx, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return dbErr(err, "store: begin transaction")
+	}
+	done := false
+	defer func() {
+		if !done {
+			// fn panicked: leave nothing half-written, then let it unwind.
+			_ = stx.Rollback()
+		}
+	}()
+	err = fn(&Tx{tx: stx, db: db, write: write})
+	done = true
+	if err != nil {
+		if rerr := stx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+			db.log.Error("store: rollback failed", "err", rerr)
+		}
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return dbErr(err, "store: commit")
+	}
+	return nil
+}
+
+// Now returns the store's clock reading, in UTC to the microsecond: the
+// precision every stored time has.
+func (tx *Tx) Now() time.Time { return tx.db.now().UTC().Truncate(time.Microsecond) }
+
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.db.d.rebind(query), args...)
+}
+
+// execN runs a statement and returns the number of rows it changed.
+func (tx *Tx) execN(ctx context.Context, query string, args ...any) (int, error) {
+	res, err := tx.exec(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.db.d.rebind(query), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.db.d.rebind(query), args...)
+}
+
+// t and b encode times and booleans for the dialect.
+func (tx *Tx) t(v time.Time) any { return tx.db.d.timeArg(v) }
+func (tx *Tx) b(v bool) any      { return tx.db.d.boolArg(v) }
+
+// timeOr returns *p, or now when it is zero, stored back into *p at the
+// precision the database keeps, so the caller holds what was written.
+func (tx *Tx) timeOr(p *time.Time) time.Time {
+	if p.IsZero() {
+		*p = tx.Now()
+	} else {
+		*p = p.UTC().Truncate(time.Microsecond)
+	}
+	return *p
+}
+
+// dbErr maps a driver error onto an errs code. Messages name no values.
+func dbErr(err error, op string) error {
+	if err == nil {
+		return nil
+	}
+	switch classify(err) {
+	case errUnique:
+		return &errs.Error{Code: errs.Conflict, Message: "the record already exists", Err: err}
+	case errForeignKey:
+		return &errs.Error{Code: errs.Conflict, Message: "the record refers to a record that does not exist", Err: err}
+	case errBusy:
+		return &errs.Error{Code: errs.Unavailable, Message: "the database is busy; please try again", Err: err}
+	}
+	return errs.Wrap(err, op)
+}
+
+// notFound maps sql.ErrNoRows onto an errs.NotFound error about what.
+func notFound(err error, what, op string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.E(errs.NotFound, "%s not found", what)
+	}
+	return dbErr(err, op)
+}
+
+// scanAll reads every row with scan and closes rows: the loop that every
+// listing would otherwise repeat. op names the operation in errors.
+func scanAll[T any](rows *sql.Rows, op string, scan func(row interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, dbErr(err, op)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbErr(err, op)
+	}
+	return out, nil
+}
