@@ -1,0 +1,104 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cbss-egcc/childcentre/internal/audit"
+	"github.com/cbss-egcc/childcentre/internal/auth"
+)
+
+// TestAuditPage: the auditor sees their country's entries, filtered and
+// paginated, and every view is itself recorded as audit.read.
+func TestAuditPage(t *testing.T) {
+	e := newTestEnv(t)
+	h := e.srv.Handler()
+	ctx := context.Background()
+	aud, pw := e.user("aud.se", auth.RoleAuditor, "SE")
+	tok := e.enrol(aud.Username, pw)
+	for i := 0; i < 90; i++ {
+		country := "SE"
+		if i%3 == 0 {
+			country = "LT"
+		}
+		if err := e.db.AppendAudit(ctx, audit.Record{Actor: "user:900", Role: "ncp_officer", Country: country,
+			Action: audit.ActChildRead, Target: fmt.Sprintf("child:%d", i), Outcome: "ok", Addr: "abc"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reads := func() int {
+		_, n, err := e.db.ListAudit(ctx, audit.Filter{Action: audit.ActAuditRead})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	body := e.do(h, req{method: "GET", path: "/audit?action=child.read", session: tok}).Body.String()
+	if !strings.Contains(body, "60 entries") || !strings.Contains(body, "page 1 of 2") || !strings.Contains(body, "<td>child:89</td>") {
+		t.Fatalf("own country's child.read entries:\n%s", body)
+	}
+	if strings.Contains(body, "child:0<") || strings.Contains(body, ">LT<") {
+		t.Fatal("another country's entries are shown")
+	}
+	if reads() != 1 {
+		t.Fatalf("audit.read entries: %d, want 1", reads())
+	}
+	entries, _, _ := e.db.ListAudit(ctx, audit.Filter{Action: audit.ActAuditRead})
+	if r := entries[0]; r.Actor != fmt.Sprintf("user:%d", aud.ID) || r.Country != "SE" || r.Detail != "action=child.read" || r.Addr == "" || !r.Time.Equal(e.clock.Now()) {
+		t.Fatalf("audit.read entry %+v", r.Record)
+	}
+
+	// Pagination: 50 a page, newest first, filters kept.
+	if n := strings.Count(body, "<td>child:"); n != 50 {
+		t.Fatalf("%d rows on page 1, want 50", n)
+	}
+	if !strings.Contains(body, `href="/audit?action=child.read&amp;page=2" rel="next"`) {
+		t.Fatalf("no link to page 2:\n%s", body)
+	}
+	body = e.do(h, req{method: "GET", path: "/audit?action=child.read&page=2", session: tok}).Body.String()
+	if n := strings.Count(body, "<td>child:"); n != 10 || !strings.Contains(body, "page 2 of 2") || !strings.Contains(body, `rel="prev"`) || !strings.Contains(body, "<td>child:1</td>") {
+		t.Fatalf("page 2: %d rows", n)
+	}
+
+	// Date range (the "to" day is included) and validation.
+	day := e.clock.Now().Format(time.DateOnly)
+	if body := e.do(h, req{method: "GET", path: "/audit?action=child.read&from=" + day + "&to=" + day, session: tok}).Body.String(); !strings.Contains(body, "60 entries") {
+		t.Fatal("a range of today misses today's entries")
+	}
+	if body := e.do(h, req{method: "GET", path: "/audit?action=child.read&to=2020-01-01", session: tok}).Body.String(); !strings.Contains(body, "0 entries") {
+		t.Fatal("a range before the entries finds them")
+	}
+	before := reads()
+	for _, q := range []string{"from=yesterday", "from=2025-03-10&to=2025-03-01", "action=no.such.action", "actor=" + strings.Repeat("x", 65)} {
+		rec := e.do(h, req{method: "GET", path: "/audit?" + q, session: tok})
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `class="error-summary"`) {
+			t.Errorf("%s: %d", q, rec.Code)
+		}
+	}
+	if reads() != before {
+		t.Error("a refused filter must not read (or record reading) the log")
+	}
+	// Actor and target filters.
+	if body := e.do(h, req{method: "GET", path: "/audit?target=child:59", session: tok}).Body.String(); !strings.Contains(body, "1 entry") {
+		t.Fatal("target filter")
+	}
+
+	// The network administrator sees every country and may choose one.
+	na, npw := e.user("net.admin", auth.RoleNetworkAdmin, "")
+	ntok := e.enrol(na.Username, npw)
+	if body := e.do(h, req{method: "GET", path: "/audit?action=child.read", session: ntok}).Body.String(); !strings.Contains(body, "90 entries") {
+		t.Fatal("the network administrator does not see every country")
+	}
+	if body := e.do(h, req{method: "GET", path: "/audit?action=child.read&country=lt", session: ntok}).Body.String(); !strings.Contains(body, "30 entries") {
+		t.Fatal("country filter")
+	}
+	// An auditor cannot widen their scope with the country parameter.
+	if body := e.do(h, req{method: "GET", path: "/audit?action=child.read&country=LT", session: tok}).Body.String(); !strings.Contains(body, "60 entries") {
+		t.Fatal("an auditor's country parameter must be ignored")
+	}
+}

@@ -1,0 +1,33 @@
+package web
+
+import (
+	"net/http"
+	"net/netip"
+
+	"github.com/cbss-egcc/childcentre/internal/clientip"
+	"github.com/cbss-egcc/childcentre/internal/crypto"
+)
+
+// clientAddr returns the client's IP address and whether the request came
+// through the trusted proxy (see clientip.Of).
+func (s *Server) clientAddr(r *http.Request) (ip netip.Addr, viaProxy bool) {
+	return clientip.Of(r, s.proxy)
+}
+
+// pseudonym returns the keyed pseudonym of a client address, the only form
+// in which an address reaches logs, sessions and the audit log.
+func (s *Server) pseudonym(ip netip.Addr) string {
+	if !ip.IsValid() {
+		return "unknown"
+	}
+	return s.deps.Keys.Pseudonym(crypto.PurposeAddrPseudonym, ip.String())
+}
+
+// directLoopback reports whether the request comes from this host itself
+// and not through a proxy: no trusted proxy hop and no forwarding headers,
+// so that a misconfigured proxy on the same host does not make every
+// visitor look local.
+func directLoopback(r *http.Request, ip netip.Addr, viaProxy bool) bool {
+	return !viaProxy && ip.IsLoopback() &&
+		r.Header.Get("X-Forwarded-For") == "" && r.Header.Get("Forwarded") == ""
+}
