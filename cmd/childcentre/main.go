@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // --timezone works on hosts without a zone database
 
 	"github.com/cbss-egcc/childcentre/internal/cli"
 )

@@ -22,22 +22,24 @@ import (
 
 // Config is the configuration of a server process.
 type Config struct {
-	Role            string        // "node"; the hub role comes with the exchange
-	Country         string        // ISO 3166-1 alpha-2 code of the node's country
-	Listen          string        // address to listen on
-	DatabaseURL     string        // SQLite path or postgres:// URL
-	KeyFile         string        // path of the node key file
-	Keys            string        // key file contents, base64, instead of KeyFile
-	TLSCert         string        // certificate file; with TLSKey, serve HTTPS
-	TLSKey          string        // private key file
-	TrustedProxy    string        // address of a reverse proxy whose X-Forwarded-For is believed
-	LogLevel        string        // debug, info, warn, error
-	LogFormat       string        // json or text
-	Language        string        // default interface language
-	IdleTimeout     time.Duration // session idle timeout
-	AbsoluteTimeout time.Duration // session absolute timeout
-	ShutdownTimeout time.Duration // time given to requests in flight at shutdown
-	Retention       time.Duration // closed cases are purged this long after closing
+	Role            string         // "node"; the hub role comes with the exchange
+	Country         string         // ISO 3166-1 alpha-2 code of the node's country
+	Listen          string         // address to listen on
+	DatabaseURL     string         // SQLite path or postgres:// URL
+	KeyFile         string         // path of the node key file
+	Keys            string         // key file contents, base64, instead of KeyFile
+	TLSCert         string         // certificate file; with TLSKey, serve HTTPS
+	TLSKey          string         // private key file
+	TrustedProxy    string         // address of a reverse proxy whose X-Forwarded-For is believed
+	LogLevel        string         // debug, info, warn, error
+	LogFormat       string         // json or text
+	Language        string         // default interface language
+	IdleTimeout     time.Duration  // session idle timeout
+	AbsoluteTimeout time.Duration  // session absolute timeout
+	ShutdownTimeout time.Duration  // time given to requests in flight at shutdown
+	Retention       time.Duration  // closed cases are purged this long after closing
+	PurgeEvery      time.Duration  // the server purges this often; 0: never (schedule 'childcentre purge')
+	Location        *time.Location // the time zone pages show and forms are read in
 }
 
 // Option describes one setting.
@@ -90,6 +92,19 @@ func days(p func(*Config) *time.Duration) func(*Config, string) error {
 	}
 }
 
+// zone reads an IANA time zone name ("Europe/Stockholm", "UTC").
+func zone(c *Config, v string) error {
+	if v == "" || v == "Local" {
+		return fmt.Errorf("name the zone, such as Europe/Stockholm or UTC")
+	}
+	loc, err := time.LoadLocation(v)
+	if err != nil {
+		return fmt.Errorf("%q is not an IANA time zone such as Europe/Stockholm", v)
+	}
+	c.Location = loc
+	return nil
+}
+
 // maxDays bounds a period in days: a hundred years, far below the range
 // of time.Duration.
 const maxDays = 36525
@@ -121,6 +136,8 @@ var Options = []Option{
 	{"absolute-timeout", "CHILDCENTRE_ABSOLUTE_TIMEOUT", "12h", false, "sign out this long after sign-in, whatever the activity", dur(func(c *Config) *time.Duration { return &c.AbsoluteTimeout })},
 	{"shutdown-timeout", "CHILDCENTRE_SHUTDOWN_TIMEOUT", "20s", false, "time given to requests in flight on SIGTERM", dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	{"retention", "CHILDCENTRE_RETENTION", DefaultRetention, false, "closed cases are purged this long after closing: days (1826d) or a duration (43824h); at least 1d", days(func(c *Config) *time.Duration { return &c.Retention })},
+	{"purge-every", "CHILDCENTRE_PURGE_EVERY", "24h", false, "the server erases what --retention no longer allows this often (0: never; then schedule 'childcentre purge')", dur(func(c *Config) *time.Duration { return &c.PurgeEvery })},
+	{"timezone", "CHILDCENTRE_TIMEZONE", "UTC", false, "IANA time zone the pages show times in and forms are read in, e.g. Europe/Stockholm", zone},
 }
 
 // Load defines the flags of the options named in only (all when empty) on
@@ -233,6 +250,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		add("--shutdown-timeout: must be positive")
+	}
+	if c.PurgeEvery != 0 && (c.PurgeEvery < time.Hour || c.PurgeEvery > 7*24*time.Hour) {
+		add("--purge-every (CHILDCENTRE_PURGE_EVERY): 0 (never) or between 1h and 168h")
 	}
 	return errors.Join(p...)
 }

@@ -139,3 +139,45 @@ func TestOptionsAreDocumented(t *testing.T) {
 		}
 	}
 }
+
+func TestTimezoneAndPurgeEvery(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		zone    string
+		every   time.Duration
+		wantErr string
+	}{
+		{"defaults", nil, "UTC", 24 * time.Hour, ""},
+		{"stockholm", map[string]string{"CHILDCENTRE_TIMEZONE": "Europe/Stockholm"}, "Europe/Stockholm", 24 * time.Hour, ""},
+		{"purge off", map[string]string{"CHILDCENTRE_PURGE_EVERY": "0"}, "UTC", 0, ""},
+		{"unknown zone", map[string]string{"CHILDCENTRE_TIMEZONE": "Europe/Atlantis"}, "", 0, "not an IANA time zone"},
+		{"local refused", map[string]string{"CHILDCENTRE_TIMEZONE": "Local"}, "", 0, "name the zone"},
+		{"purge too often", map[string]string{"CHILDCENTRE_PURGE_EVERY": "5m"}, "", 0, "--purge-every"},
+		{"purge too rare", map[string]string{"CHILDCENTRE_PURGE_EVERY": "200h"}, "", 0, "--purge-every"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vars := map[string]string{"CHILDCENTRE_COUNTRY": "SE", "CHILDCENTRE_KEY_FILE": "k.json"}
+			for k, v := range tt.env {
+				vars[k] = v
+			}
+			c, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return vars[k] })
+			if err == nil {
+				err = c.Validate()
+			}
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one naming %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Location.String() != tt.zone || c.PurgeEvery != tt.every {
+				t.Fatalf("zone %v, purge every %v; want %s, %v", c.Location, c.PurgeEvery, tt.zone, tt.every)
+			}
+		})
+	}
+}

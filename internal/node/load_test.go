@@ -26,18 +26,42 @@ import (
 // loopback port and returns it with its base URL.
 func startNode(tb testing.TB, dbURL string) (*Node, string) {
 	tb.Helper()
-	dir := tb.TempDir()
-	keyFile := filepath.Join(dir, "keys.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	n := openNode(tb, dbURL, nil, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- n.Serve(ctx, ln) }()
+	tb.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			tb.Error(err)
+		}
+	})
+	return n, "http://" + ln.Addr().String()
+}
+
+// openNode migrates the database at dbURL and opens a Swedish node on it
+// with the clock now (time.Now if nil), after mod has adjusted the
+// configuration; the node is closed when the test ends.
+func openNode(tb testing.TB, dbURL string, now func() time.Time, mod func(*config.Config)) *Node {
+	tb.Helper()
+	keyFile := filepath.Join(tb.TempDir(), "keys.json")
 	if err := crypto.GenerateKeyFile(keyFile); err != nil {
 		tb.Fatal(err)
 	}
 	c := &config.Config{Role: "node", Country: "SE", Listen: "127.0.0.1:0", DatabaseURL: dbURL, KeyFile: keyFile,
 		LogLevel: "error", LogFormat: "json", Language: "en",
 		IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour, ShutdownTimeout: 5 * time.Second}
+	if mod != nil {
+		mod(c)
+	}
 	if err := c.Validate(); err != nil {
 		tb.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx := context.Background()
 	logger := slog.New(slog.DiscardHandler)
 	kr, err := Keyring(c)
 	if err != nil {
@@ -51,24 +75,12 @@ func startNode(tb testing.TB, dbURL string) (*Node, string) {
 		tb.Fatal(err)
 	}
 	db.Close()
-	n, err := Open(ctx, c, logger, nil)
+	n, err := Open(ctx, c, logger, now)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- n.Serve(ctx, ln) }()
-	tb.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			tb.Error(err)
-		}
-		n.Close()
-	})
-	return n, "http://" + ln.Addr().String()
+	tb.Cleanup(func() { n.Close() })
+	return n
 }
 
 type loadUser struct{ name, password, secret string }

@@ -38,6 +38,8 @@ type Node struct {
 	Metrics  *metrics.Registry
 	Logger   *slog.Logger
 	Now      func() time.Time
+
+	purge *purgeMetrics
 }
 
 // Keyring loads the node's keys from the key file or the CHILDCENTRE_KEYS value.
@@ -88,6 +90,7 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		return nil, fmt.Errorf("database: %d migration(s) not applied (first: %s); run 'childcentre migrate' first", len(pending), pending[0])
 	}
 	n := &Node{Config: c, Keys: kr, DB: db, Metrics: metrics.NewRegistry(), Logger: logger, Now: now}
+	n.purge = newPurgeMetrics(n.Metrics)
 	// Sealed data follows the key file as 'keys rotate' changes it; the
 	// chain, index and CSRF keys never rotate, so the rest keeps kr.
 	n.LiveKeys = NewLiveKeys(c.KeyFile, kr, logger)
@@ -136,7 +139,8 @@ func (n *Node) Close() error { return n.DB.Close() }
 
 // Serve serves HTTP(S) on ln until ctx is cancelled, then stops accepting
 // connections and gives requests in flight up to the shutdown timeout to
-// finish. Expired sessions are swept every few minutes meanwhile.
+// finish. Expired sessions are swept every few minutes meanwhile, and the
+// retention purge runs every Config.PurgeEvery.
 func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           Handler(n.API.Handler(), n.Web.Handler()),
@@ -153,6 +157,7 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	go n.sweep(ctx)
 	go n.LiveKeys.Watch(ctx, 0)
+	go n.retain(ctx, purgeDelay)
 
 	errc := make(chan error, 1)
 	go func() {
