@@ -101,6 +101,11 @@ type Tx interface {
 	// UseRecoveryCode deletes a matching unused code and reports whether there was one.
 	UseRecoveryCode(ctx context.Context, userID int64, hash []byte) (bool, error)
 	CountRecoveryCodes(ctx context.Context, userID int64) (int, error)
+	// UseTOTPStep records step as the user's last accepted TOTP step, at,
+	// only if it is later than the step recorded, and reports whether it
+	// did: a code is used once even when two server processes check it at
+	// the same moment.
+	UseTOTPStep(ctx context.Context, userID, step int64, at time.Time) (bool, error)
 
 	CreateSession(ctx context.Context, s *Session) error // sets ID
 	SessionByHash(ctx context.Context, tokenHash []byte) (*Session, error)

@@ -202,8 +202,12 @@ func (s *Service) checkCode(ctx context.Context, tx Tx, u *User, code string, no
 		if !ok {
 			return "totp", false, nil
 		}
+		used, err := tx.UseTOTPStep(ctx, u.ID, step, now)
+		if err != nil || !used {
+			return "totp", false, errs.Wrap(err, "auth: record code use")
+		}
 		u.TOTPLastStep, u.UpdatedAt = step, now
-		return "totp", true, errs.Wrap(tx.UpdateUser(ctx, u), "auth: record code use")
+		return "totp", true, nil
 	}
 	canon := normalizeRecoveryCode(code)
 	if canon == "" {

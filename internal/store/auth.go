@@ -77,11 +77,18 @@ func (tx authTx) CreateUser(ctx context.Context, u *auth.User) error {
 // UpdatedAt is set to now.
 func (tx authTx) UpdateUser(ctx context.Context, u *auth.User) error {
 	updated := tx.timeOr(&u.UpdatedAt)
+	// The last TOTP step never goes back while the secret stays the same:
+	// a copy of the user read before another request accepted a code must
+	// not, written back, make that code valid again. A new secret (enrolment,
+	// reset) starts its own count.
 	n, err := tx.execN(ctx, `UPDATE users SET username = ?, display_name = ?, role = ?, country = ?, language = ?,
-		password_hash = ?, totp_secret = ?, totp_enrolled = ?, totp_last_step = ?, disabled = ?, updated_at = ?
+		password_hash = ?,
+		totp_last_step = CASE WHEN totp_secret IS NOT DISTINCT FROM ? AND totp_last_step > ? THEN totp_last_step ELSE ? END,
+		totp_secret = ?, totp_enrolled = ?, disabled = ?, updated_at = ?
 		WHERE id = ?`,
 		u.Username, u.DisplayName, string(u.Role), string(u.Country), u.Language, u.PasswordHash,
-		u.TOTPSecret, tx.b(u.TOTPEnrolled), u.TOTPLastStep, tx.b(u.Disabled), tx.t(updated), u.ID)
+		u.TOTPSecret, u.TOTPLastStep, u.TOTPLastStep,
+		u.TOTPSecret, tx.b(u.TOTPEnrolled), tx.b(u.Disabled), tx.t(updated), u.ID)
 	if err != nil {
 		return userConflict(err, "store: update user")
 	}
@@ -163,6 +170,16 @@ func (tx authTx) ReplaceRecoveryCodes(ctx context.Context, userID int64, hashes 
 func (tx authTx) UseRecoveryCode(ctx context.Context, userID int64, hash []byte) (bool, error) {
 	n, err := tx.execN(ctx, `DELETE FROM recovery_codes WHERE user_id = ? AND code_hash = ?`, userID, hash)
 	return n == 1, dbErr(err, "store: use recovery code")
+}
+
+// UseTOTPStep implements auth.Tx. The condition is in the UPDATE itself so
+// that the database decides: on PostgreSQL a second transaction recording
+// the same step waits for the first, then finds the condition false, in
+// whichever process it runs.
+func (tx authTx) UseTOTPStep(ctx context.Context, userID, step int64, at time.Time) (bool, error) {
+	n, err := tx.execN(ctx, `UPDATE users SET totp_last_step = ?, updated_at = ? WHERE id = ? AND totp_last_step < ?`,
+		step, tx.t(at), userID, step)
+	return n == 1, dbErr(err, "store: record second-factor code use")
 }
 
 // CountRecoveryCodes implements auth.Tx.
