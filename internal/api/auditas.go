@@ -8,13 +8,14 @@ import (
 )
 
 // The services write the audit record of each act themselves, naming the
-// actor by auth.Actor.Ref(), which knows users and the system but not API
-// tokens. tokenAudit wraps the API's own cases.Store so that every record
-// appended while serving a token's request names the token ("token:3")
-// and its scopes ("api:read,write") instead: the request's state, which
-// the authentication middleware fills, travels in the context the
-// services pass to AppendAudit. Records appended outside a token's request
-// pass unchanged.
+// actor by auth.Actor.Ref(): for a token's request "token:3", since the
+// API's actor is the token (reqState.actor). The role column they fill
+// from the actor's role, which a token does not have. tokenAudit wraps
+// the API's own cases.Store so that every record the token writes while
+// serving its request carries the token's scopes as its role
+// ("api:read,write"): the request's state, which the authentication
+// middleware fills, travels in the context the services pass to
+// AppendAudit. Records of any other actor pass unchanged.
 type tokenAudit struct{ cases.Store }
 
 // Update implements cases.Store.
@@ -34,10 +35,11 @@ func (tx tokenAuditTx) AppendAudit(ctx context.Context, r audit.Record) error {
 	return tx.Tx.AppendAudit(ctx, asToken(ctx, r))
 }
 
-// asToken rewrites the actor of r to the token of the request in ctx, if any.
+// asToken sets the role column of r, when r is written by the token of
+// the request in ctx, to the token's scopes.
 func asToken(ctx context.Context, r audit.Record) audit.Record {
-	if t := stateOf(ctx).token; t != nil {
-		r.Actor, r.Role = t.Ref(), t.AuditRole()
+	if t := stateOf(ctx).token; t != nil && r.Actor == t.Ref() {
+		r.Role = t.AuditRole()
 	}
 	return r
 }

@@ -20,7 +20,10 @@
 //
 // Every call goes through cases.Service, which checks permission and
 // country and audits every read and change. A token acts as an auth.Actor
-// of its country; the audit log names it "token:<id>" (auditas.go).
+// of its own: the token, with exactly its scopes' permissions
+// (tokens.Token.Permissions, never a role's), in its country. The audit
+// log names it "token:<id>" with its scopes as the role (auditas.go), and
+// the history and timeline entries it writes keep it as their author.
 // docs/api.md documents the API for the people who connect national
 // systems.
 package api

@@ -171,7 +171,7 @@ func (x *Exporter) Serve(w http.ResponseWriter, r *http.Request, a auth.Actor, f
 			err = errors.Join(err, aerr)
 		}
 		// Only the code: a failed write's text names the client's address.
-		x.logger.Warn("export aborted", "actor", asToken(ctx, audit.Record{Actor: a.Ref()}).Actor,
+		x.logger.Warn("export aborted", "actor", a.Ref(),
 			"written", written, "code", string(errs.CodeOf(err)))
 		panic(http.ErrAbortHandler)
 	}

@@ -41,8 +41,8 @@ type Keys interface {
 }
 
 // Deps are what the API is built on. The API makes its own cases.Service
-// over CaseStore, so that every audit record of a token's request names
-// the token (see auditas.go).
+// over CaseStore, so that every audit record of a token's request carries
+// the token's scopes as its role (see auditas.go).
 type Deps struct {
 	CaseStore cases.Store   // store.NewCaseStore(db)
 	Sealer    cases.Sealer  // kr.Sealer(crypto.PurposeIdentity)
@@ -161,24 +161,12 @@ func (st *reqState) routeName() string {
 	return st.route.Name
 }
 
-// actor is the token as the services' actor: its country, and the role
-// that grants the permission of the route's scope (see scopeRoles).
+// actor is the token as the services' actor: the token itself (so that
+// what it records names it, and the audit log's actor is "token:N"), with
+// exactly the permissions of its scopes (tokens.Token.Permissions), in its
+// one country. It has no role: a token is not a person.
 func (st *reqState) actor() auth.Actor {
-	return auth.Actor{Role: scopeRoles[st.route.Scope], Country: st.token.Country, Addr: st.addr}
-}
-
-// scopeRoles maps a route's scope to the role a token's request acts with
-// in the services. auth.Actor carries a role, not a set of permissions, so
-// the API picks, per route, the least-privileged role that grants the
-// permission the route's scope stands for: read and write act as an
-// officer, export as a supervisor (the only role that may export). The
-// route table is what limits a token to its scopes: authenticate refuses a
-// route whose scope the token lacks before any service is called, and the
-// API calls no approving service at all.
-var scopeRoles = map[tokens.Scope]auth.Role{
-	tokens.ScopeRead:   auth.RoleOfficer,
-	tokens.ScopeWrite:  auth.RoleOfficer,
-	tokens.ScopeExport: auth.RoleSupervisor,
+	return auth.Actor{TokenID: st.token.ID, Perms: st.token.Permissions(), Country: st.token.Country, Addr: st.addr}
 }
 
 // newID returns a random UUID (version 4) for a request.

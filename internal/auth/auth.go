@@ -95,6 +95,9 @@ type Tx interface {
 	UserByName(ctx context.Context, username string) (*User, error)
 	ListUsers(ctx context.Context, f UserFilter) ([]*User, error) // ordered by username
 	CountUsers(ctx context.Context) (int, error)
+	// Usernames returns the usernames of the users ids, in one query; ids
+	// that name no user are left out.
+	Usernames(ctx context.Context, ids []int64) (map[int64]string, error)
 
 	// ReplaceRecoveryCodes stores new hashed one-time recovery codes, removing old ones.
 	ReplaceRecoveryCodes(ctx context.Context, userID int64, hashes [][]byte) error

@@ -225,7 +225,8 @@ type Event struct {
 	Municipality string
 	PlaceType    string // reception_centre, street, border, police, hospital, ... (see PlaceTypes)
 	Notes        string // sealed
-	By           int64  // user id of who recorded it (0: the system)
+	By           int64  // user id of who recorded it (0: a token or the system)
+	ByToken      int64  // id of the API token that recorded it (0: a person or the system)
 	CreatedAt    time.Time
 }
 
@@ -239,6 +240,7 @@ type Change struct {
 	EntityID int64
 	Action   string // "create", "update", "missing", "located", "close_requested", "closed"...
 	Fields   []string
-	By       int64
+	By       int64 // user id of who made it (0: a token or the system)
+	ByToken  int64 // id of the API token that made it (0: a person or the system)
 	At       time.Time
 }

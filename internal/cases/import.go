@@ -235,12 +235,13 @@ func (s *Service) bulkRegister(ctx context.Context, tx Tx, a auth.Actor, country
 	for i, k := range kases {
 		k.ID, k.Version, k.CreatedAt, k.UpdatedAt = caseRecs[i].ID, caseRecs[i].Version, caseRecs[i].CreatedAt, caseRecs[i].UpdatedAt
 		var err error
-		if events[i], err = s.sealEvent(&Event{CaseID: k.ID, Type: EvRegistered, At: k.OpenedAt, By: a.UserID}, country); err != nil {
+		ev := &Event{CaseID: k.ID, Type: EvRegistered, At: k.OpenedAt, By: a.UserID, ByToken: a.TokenID}
+		if events[i], err = s.sealEvent(ev, country); err != nil {
 			return err
 		}
 		changes = append(changes,
-			&Change{Entity: "child", EntityID: k.ChildID, Action: "create", By: a.UserID, At: now},
-			&Change{Entity: "case", EntityID: k.ID, Action: "create", By: a.UserID, At: now})
+			&Change{Entity: "child", EntityID: k.ChildID, Action: "create", By: a.UserID, ByToken: a.TokenID, At: now},
+			&Change{Entity: "case", EntityID: k.ID, Action: "create", By: a.UserID, ByToken: a.TokenID, At: now})
 	}
 	if err := tx.AddEvents(ctx, events); err != nil {
 		return err

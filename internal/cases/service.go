@@ -219,7 +219,7 @@ func (s *Service) openCaseTx(ctx context.Context, tx Tx, a auth.Actor, childID i
 		return nil, err
 	}
 	k.ID, k.Version, k.CreatedAt, k.UpdatedAt = rec.ID, rec.Version, rec.CreatedAt, rec.UpdatedAt
-	ev, err := s.sealEvent(&Event{CaseID: k.ID, Type: EvRegistered, At: k.OpenedAt, By: a.UserID}, country)
+	ev, err := s.sealEvent(&Event{CaseID: k.ID, Type: EvRegistered, At: k.OpenedAt, By: a.UserID, ByToken: a.TokenID}, country)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +233,8 @@ func (s *Service) openCaseTx(ctx context.Context, tx Tx, a auth.Actor, childID i
 }
 
 func (s *Service) addChange(ctx context.Context, tx Tx, a auth.Actor, country auth.Country, entity string, id int64, action string, fields []string) error {
-	return tx.AddChange(ctx, country, &Change{Entity: entity, EntityID: id, Action: action, Fields: fields, By: a.UserID, At: s.now()})
+	return tx.AddChange(ctx, country, &Change{Entity: entity, EntityID: id, Action: action, Fields: fields,
+		By: a.UserID, ByToken: a.TokenID, At: s.now()})
 }
 
 // Child returns a child's record; every call is audited as child.read, in

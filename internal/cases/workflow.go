@@ -234,7 +234,7 @@ func (s *Service) AddEvent(ctx context.Context, a auth.Actor, caseID int64, e Ev
 			return err
 		}
 		add := *ev
-		add.CaseID, add.By = k.ID, a.UserID
+		add.CaseID, add.By, add.ByToken = k.ID, a.UserID, a.TokenID
 		rec, err := s.sealEvent(&add, k.Country)
 		if err != nil {
 			return err
@@ -315,7 +315,8 @@ func (s *Service) Timeline(ctx context.Context, a auth.Actor, caseID int64) ([]*
 }
 
 // History returns who changed what and when, newest first, for entity
-// "child" or "case". It holds field names, user ids and times, no values.
+// "child" or "case". It holds field names, authors (user or token ids) and
+// times, no values.
 func (s *Service) History(ctx context.Context, a auth.Actor, entity string, id int64) ([]*Change, error) {
 	country, err := s.allow(a, auth.PermCasesRead)
 	if err != nil {
@@ -353,6 +354,11 @@ func (s *Service) RequestClose(ctx context.Context, a auth.Actor, caseID int64, 
 	if err != nil {
 		return err
 	}
+	if a.TokenID != 0 {
+		// Closing a case starts the retention clock and ends follow-up:
+		// a decision of a named professional, not of a national system.
+		return errs.E(errs.Forbidden, "only a person may ask to close a case")
+	}
 	reason, err = requiredReason(reason)
 	if err != nil {
 		return err
@@ -389,7 +395,7 @@ func (s *Service) ApproveClose(ctx context.Context, a auth.Actor, caseID int64) 
 		}
 		now := s.now()
 		k.Status, k.ClosedAt = StatusClosed, now
-		ev, err := s.sealEvent(&Event{CaseID: k.ID, Type: EvClosed, At: now, By: a.UserID}, k.Country)
+		ev, err := s.sealEvent(&Event{CaseID: k.ID, Type: EvClosed, At: now, By: a.UserID, ByToken: a.TokenID}, k.Country)
 		if err != nil {
 			return err
 		}

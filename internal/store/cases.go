@@ -89,9 +89,9 @@ func (tx casesTx) stale(ctx context.Context, table, what string, id int64) error
 // AddChange implements cases.Tx.
 func (tx casesTx) AddChange(ctx context.Context, country auth.Country, c *cases.Change) error {
 	at := tx.timeOr(&c.At)
-	err := tx.queryRow(ctx, `INSERT INTO case_changes (country, entity, entity_id, action, fields, by_user, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		string(country), c.Entity, c.EntityID, c.Action, strings.Join(c.Fields, ","), c.By, tx.t(at)).Scan(&c.ID)
+	err := tx.queryRow(ctx, `INSERT INTO case_changes (country, entity, entity_id, action, fields, by_user, by_token, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		string(country), c.Entity, c.EntityID, c.Action, strings.Join(c.Fields, ","), c.By, c.ByToken, tx.t(at)).Scan(&c.ID)
 	return dbErr(err, "store: add change")
 }
 
@@ -99,7 +99,7 @@ func (tx casesTx) AddChange(ctx context.Context, country auth.Country, c *cases.
 func (tx casesTx) Changes(ctx context.Context, country auth.Country, entity string, id int64) ([]*cases.Change, error) {
 	const op = "store: read changes"
 	cond, args := inCountry("country", country, []any{entity, id})
-	rows, err := tx.query(ctx, `SELECT id, entity, entity_id, action, fields, by_user, at FROM case_changes
+	rows, err := tx.query(ctx, `SELECT id, entity, entity_id, action, fields, by_user, by_token, at FROM case_changes
 		WHERE entity = ? AND entity_id = ?`+cond+` ORDER BY id DESC`, args...)
 	if err != nil {
 		return nil, dbErr(err, op)
@@ -109,7 +109,7 @@ func (tx casesTx) Changes(ctx context.Context, country auth.Country, entity stri
 	for rows.Next() {
 		var c cases.Change
 		var fields string
-		if err := rows.Scan(&c.ID, &c.Entity, &c.EntityID, &c.Action, &fields, &c.By, scanTime{&c.At}); err != nil {
+		if err := rows.Scan(&c.ID, &c.Entity, &c.EntityID, &c.Action, &fields, &c.By, &c.ByToken, scanTime{&c.At}); err != nil {
 			return nil, dbErr(err, op)
 		}
 		if fields != "" {

@@ -203,10 +203,10 @@ func (tx casesTx) AddEvents(ctx context.Context, recs []*cases.EventRecord) erro
 		created := tx.timeOr(&r.CreatedAt)
 		at := tx.timeOr(&r.At)
 		rows[i] = []any{r.Ref, r.CaseID, string(r.Country), string(r.Type), tx.t(at), r.Municipality, r.PlaceType,
-			r.Notes, r.By, tx.t(created)}
+			r.Notes, r.By, r.ByToken, tx.t(created)}
 	}
 	return dbErr(tx.insertMany(ctx, "case_events", []string{"ref", "case_id", "country", "type", "at", "municipality",
-		"place_type", "notes", "by_user", "created_at"}, rows), "store: add events")
+		"place_type", "notes", "by_user", "by_token", "created_at"}, rows), "store: add events")
 }
 
 // AddChanges implements cases.Tx.
@@ -214,10 +214,10 @@ func (tx casesTx) AddChanges(ctx context.Context, country auth.Country, cs []*ca
 	rows := make([][]any, len(cs))
 	for i, c := range cs {
 		at := tx.timeOr(&c.At)
-		rows[i] = []any{string(country), c.Entity, c.EntityID, c.Action, strings.Join(c.Fields, ","), c.By, tx.t(at)}
+		rows[i] = []any{string(country), c.Entity, c.EntityID, c.Action, strings.Join(c.Fields, ","), c.By, c.ByToken, tx.t(at)}
 	}
 	return dbErr(tx.insertMany(ctx, "case_changes", []string{"country", "entity", "entity_id", "action", "fields",
-		"by_user", "at"}, rows), "store: add changes")
+		"by_user", "by_token", "at"}, rows), "store: add changes")
 }
 
 // Expired implements cases.Tx.

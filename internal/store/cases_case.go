@@ -190,9 +190,9 @@ func (tx casesTx) AddEvent(ctx context.Context, r *cases.EventRecord) error {
 	created := tx.timeOr(&r.CreatedAt)
 	at := tx.timeOr(&r.At)
 	err := tx.queryRow(ctx, `INSERT INTO case_events (ref, case_id, country, type, at, municipality, place_type,
-		notes, by_user, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		notes, by_user, by_token, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		r.Ref, r.CaseID, string(r.Country), string(r.Type), tx.t(at), r.Municipality, r.PlaceType,
-		r.Notes, r.By, tx.t(created)).Scan(&r.ID)
+		r.Notes, r.By, r.ByToken, tx.t(created)).Scan(&r.ID)
 	if classify(err) == errForeignKey {
 		return errs.E(errs.NotFound, "case not found")
 	}
@@ -203,7 +203,7 @@ func (tx casesTx) AddEvent(ctx context.Context, r *cases.EventRecord) error {
 func (tx casesTx) Events(ctx context.Context, caseID int64) ([]*cases.EventRecord, error) {
 	const op = "store: read events"
 	rows, err := tx.query(ctx, `SELECT id, ref, case_id, country, type, at, municipality, place_type, notes, by_user,
-		created_at FROM case_events WHERE case_id = ? ORDER BY at, id`, caseID)
+		by_token, created_at FROM case_events WHERE case_id = ? ORDER BY at, id`, caseID)
 	if err != nil {
 		return nil, dbErr(err, op)
 	}
@@ -213,7 +213,7 @@ func (tx casesTx) Events(ctx context.Context, caseID int64) ([]*cases.EventRecor
 		var r cases.EventRecord
 		var country, typ string
 		if err := rows.Scan(&r.ID, &r.Ref, &r.CaseID, &country, &typ, scanTime{&r.At}, &r.Municipality,
-			&r.PlaceType, &r.Notes, &r.By, scanTime{&r.CreatedAt}); err != nil {
+			&r.PlaceType, &r.Notes, &r.By, &r.ByToken, scanTime{&r.CreatedAt}); err != nil {
 			return nil, dbErr(err, op)
 		}
 		r.Country, r.Type = auth.Country(country), cases.EventType(typ)

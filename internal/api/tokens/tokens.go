@@ -14,7 +14,6 @@ import (
 	"errors"
 	"hash/crc32"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -37,6 +36,18 @@ const (
 
 // Scopes lists every scope.
 var Scopes = []Scope{ScopeRead, ScopeWrite, ScopeExport}
+
+// scopePerms is the one table of what each scope lets a token do in the
+// services: a token acts with exactly these permissions (auth.Actor.Perms),
+// never with a role's. Writing and exporting include reading: a system
+// that writes reads back what it wrote, and an export reads every record.
+// No scope grants cases.approve (closing a case takes two people),
+// users.manage or audit.read: a national system never gets them.
+var scopePerms = map[Scope][]auth.Permission{
+	ScopeRead:   {auth.PermCasesRead},
+	ScopeWrite:  {auth.PermCasesRead, auth.PermCasesWrite},
+	ScopeExport: {auth.PermCasesRead, auth.PermCasesExport},
+}
 
 // Valid reports whether s is a known scope.
 func (s Scope) Valid() bool { return slices.Contains(Scopes, s) }
@@ -86,11 +97,24 @@ type Token struct {
 // Has reports whether the token has scope s.
 func (t *Token) Has(s Scope) bool { return slices.Contains(t.Scopes, s) }
 
+// Permissions returns what the token may do in the services: the
+// permissions of its scopes (see scopePerms), sorted, never nil, so that
+// an auth.Actor with them checks exactly these.
+func (t *Token) Permissions() []auth.Permission {
+	out := []auth.Permission{}
+	for _, s := range t.Scopes {
+		out = append(out, scopePerms[s]...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // Revoked reports whether the token has been revoked.
 func (t *Token) Revoked() bool { return !t.RevokedAt.IsZero() }
 
-// Ref is the token as written in the audit log: "token:3".
-func (t *Token) Ref() string { return "token:" + strconv.FormatInt(t.ID, 10) }
+// Ref is the token as written in the audit log: "token:3", as the
+// auth.Actor of its requests names it.
+func (t *Token) Ref() string { return auth.Actor{TokenID: t.ID}.Ref() }
 
 // AuditRole is the token as written in the role column of the audit log:
 // "api:read,write".
@@ -122,6 +146,9 @@ type Tx interface {
 	RevokeToken(ctx context.Context, id int64, at time.Time) (bool, error)
 	// TouchToken sets a token's last use.
 	TouchToken(ctx context.Context, id int64, at time.Time) error
+	// TokenNames returns the names of the tokens ids, revoked ones
+	// included, in one query; ids that name no token are left out.
+	TokenNames(ctx context.Context, ids []int64) (map[int64]string, error)
 }
 
 // Secret format: the prefix, then base32 (lower case, no padding) of 32
@@ -295,6 +322,24 @@ func (t *Service) Revoke(ctx context.Context, a auth.Actor, id int64) error {
 		return tx.AppendAudit(ctx, audit.Record{Time: now, Actor: a.Ref(), Role: string(a.Role),
 			Country: string(tok.Country), Action: audit.ActTokenRevoke, Target: tok.Ref(), Outcome: "ok", Addr: a.Addr})
 	})
+}
+
+// TokenNames returns the names of the tokens ids (revoked ones too), for
+// the pages that name who made a change or recorded an event: "API:
+// Migrationsverket case system". A token's name is a national system's,
+// never a person's. Ids that name no token are left out. Not audited: it
+// reads no child's data.
+func (t *Service) TokenNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	if len(ids) == 0 {
+		return map[int64]string{}, nil
+	}
+	var out map[int64]string
+	err := t.store.View(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.TokenNames(ctx, ids)
+		return err
+	})
+	return out, err
 }
 
 // ErrBadToken is the one answer to every secret that does not name an
