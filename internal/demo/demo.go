@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+	_ "time/tzdata" // the demo's zone, whatever the machine has installed
 
 	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/config"
@@ -37,7 +38,14 @@ type Options struct {
 	Dir     string // data folder; a temporary one, removed at the end, when empty
 	Logger  *slog.Logger
 	Now     func() time.Time
+	// Location is the zone the pages show and read times in; default
+	// Europe/Stockholm, the zone of the demo's Swedish node, so that the
+	// demo looks the same on every machine whatever its local zone.
+	Location *time.Location
 }
+
+// DefaultZone is the demo node's time zone: it is a Swedish node.
+const DefaultZone = "Europe/Stockholm"
 
 // Account is a demo account as printed.
 type Account struct {
@@ -69,6 +77,13 @@ func Run(ctx context.Context, opt Options, out io.Writer, ready func(Ready)) err
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opt.Location == nil {
+		loc, err := time.LoadLocation(DefaultZone)
+		if err != nil {
+			return err
+		}
+		opt.Location = loc
+	}
 	dir := opt.Dir
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "childcentre-demo-")
@@ -91,6 +106,7 @@ func Run(ctx context.Context, opt Options, out io.Writer, ready func(Ready)) err
 		DatabaseURL: filepath.Join(dir, "childcentre.db"), KeyFile: keyFile,
 		LogLevel: "info", LogFormat: "json", Language: "en",
 		IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour, ShutdownTimeout: 5 * time.Second,
+		Location: opt.Location,
 	}
 	if err := c.Validate(); err != nil {
 		return err

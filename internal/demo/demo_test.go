@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,9 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/webtest"
 )
+
+// stockholmTime is a time on a page of a node in Europe/Stockholm.
+var stockholmTime = regexp.MustCompile(`\d{4}-\d{2}-\d{2} \d{2}:\d{2} CES?T<`)
 
 func startDemo(t *testing.T) (Ready, context.CancelFunc, chan error) {
 	t.Helper()
@@ -68,6 +72,11 @@ func TestDemoSignIn(t *testing.T) {
 		if p, err := c.Get(path); err != nil || p.Status != http.StatusOK || p.Path != path {
 			t.Errorf("GET %s: %v, status %d at %s", path, err, p.Status, p.Path)
 		}
+	}
+	// A Swedish node: its pages show Stockholm's time (CET or CEST after
+	// the date), whatever the zone of the machine running the test.
+	if p, err := c.Get("/cases/1"); err != nil || p.Status != http.StatusOK || !stockholmTime.MatchString(p.Body) || strings.Contains(p.Body, " UTC<") {
+		t.Errorf("GET /cases/1: %v, status %d; want times in Europe/Stockholm:\n%s", err, p.Status, p.Body)
 	}
 	cancel()
 	if err := <-done; err != nil {

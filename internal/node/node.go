@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/api"
+	"github.com/cbss-egcc/childcentre/internal/api/tokens"
 	"github.com/cbss-egcc/childcentre/internal/audit"
 	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/cases"
@@ -117,6 +118,7 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		TrustedProxy:    c.TrustedProxy,
 		DefaultLanguage: c.Language,
 		Now:             now,
+		Location:        c.Location, // nil (a config not loaded from the options): UTC
 	}, web.Deps{
 		Auth:     n.Auth,
 		Cases:    n.Cases,
@@ -126,6 +128,8 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		Keys:     kr,
 		Metrics:  n.Metrics,
 		Logger:   logger,
+		// Names the API tokens that wrote history and timeline entries.
+		TokenNames: tokens.NewService(store.NewTokenStore(db), now),
 	})
 	if err != nil {
 		db.Close()

@@ -62,9 +62,9 @@ func TestChildEditConflict(t *testing.T) {
 	if err != nil || c.FamilyName != "Ahmadi-Karimi" || c.Version != 2 {
 		t.Fatalf("child after the conflict: %+v, %v", c, err)
 	}
-	// The history names the change, by whom, without values.
+	// The history names the change, by whom (by username), without values.
 	body = e.do(h, req{method: "GET", path: childURL(childID, "/history"), session: ru.officer}).Body.String()
-	if !strings.Contains(body, "<td>Changed</td>") || !strings.Contains(body, "<td>Family name</td>") || !strings.Contains(body, "<td>you</td>") ||
+	if !strings.Contains(body, "<td>Changed</td>") || !strings.Contains(body, "<td>Family name</td>") || !strings.Contains(body, "<td>olga.officer</td>") ||
 		strings.Contains(body, "Ahmadi") {
 		t.Fatalf("history:\n%s", body)
 	}

@@ -99,7 +99,10 @@
 // service checks permission and country on every call and audits every
 // read (child.read, case.read) and change; the handlers translate forms
 // into its inputs and its field errors into catalogue messages linked to
-// the inputs they concern, keeping what was typed.
+// the inputs they concern, keeping what was typed. Histories and timelines
+// name each entry's author by username, an API token as "API: <name>",
+// the command line as "system" (authors.go), reading a page's names in
+// one lookup of users and one of tokens.
 //
 // Registration runs the duplicate check first (cases.Service.Duplicates).
 // When it finds candidates, the page shows them with their scores and the
@@ -109,6 +112,17 @@
 // for exactly that data and a candidate that was shown; otherwise the
 // check runs again. Edits carry the version they were read at: a conflict
 // (cases.ErrStale) keeps the input, says so and links the current record.
+//
+// # Times
+//
+// Pages show and read the node's zone, Config.Location (UTC when nil):
+// the template functions time, minute and day are bound to it when the
+// templates are parsed, and print it with its abbreviation ("2026-01-15
+// 14:30 CET"). The event form reads its date and time as local time and
+// refuses one the clocks skipped; a time that occurs twice is the first.
+// The date filters of the search and the audit log run from local
+// midnight to the next (zone.go). The database, the API and the exports
+// keep UTC; calendar dates (birth, age assessments) are never shifted.
 //
 // # Errors
 //

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cbss-egcc/childcentre/internal/api/tokens"
 	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/cases"
 	"github.com/cbss-egcc/childcentre/internal/crypto"
@@ -64,16 +65,17 @@ func (s *syncBuffer) String() string {
 // testEnv is a real node: a migrated SQLite database, a keyring generated
 // into the test's directory, the real auth service and the web server.
 type testEnv struct {
-	t     testing.TB
-	clock *fakeClock
-	db    *store.DB
-	keys  *crypto.Keyring
-	auth  *auth.Service
-	cases *cases.Service
-	srv   *Server
-	reg   *metrics.Registry
-	logs  *syncBuffer
-	ready error // what Ready returns
+	t      testing.TB
+	clock  *fakeClock
+	db     *store.DB
+	keys   *crypto.Keyring
+	auth   *auth.Service
+	cases  *cases.Service
+	tokens *tokens.Service
+	srv    *Server
+	reg    *metrics.Registry
+	logs   *syncBuffer
+	ready  error // what Ready returns
 
 	mu      sync.Mutex
 	secrets map[string]string // username -> base32 TOTP secret, from enrol
@@ -104,6 +106,7 @@ func newTestEnv(t testing.TB, mutate ...func(*Config)) *testEnv {
 	})
 	e.cases = cases.NewService(store.NewCaseStore(e.db), e.keys.Sealer(crypto.PurposeIdentity), e.keys,
 		cases.Config{Now: e.clock.Now, Country: "SE"})
+	e.tokens = tokens.NewService(store.NewTokenStore(e.db), e.clock.Now)
 	e.reg = metrics.NewRegistry()
 	cfg := Config{Country: "SE", DefaultLanguage: "en", Now: e.clock.Now}
 	for _, m := range mutate {
@@ -116,8 +119,10 @@ func newTestEnv(t testing.TB, mutate ...func(*Config)) *testEnv {
 		Keys:     e.keys,
 		Cases:    e.cases,
 		Exporter: api.NewExporter(e.cases, e.db, nil, e.clock.Now),
-		Metrics:  e.reg,
-		Logger:   slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		// The API's token service names tokens, as on a node.
+		TokenNames: e.tokens,
+		Metrics:    e.reg,
+		Logger:     slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	if err != nil {
 		t.Fatal(err)

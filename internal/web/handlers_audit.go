@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/audit"
 	"github.com/cbss-egcc/childcentre/internal/auth"
@@ -66,14 +65,16 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.Actor, f.Target = p.Values["actor"], p.Values["target"]
+	// The days are the node's: "from" its local midnight, "to" up to the
+	// next local midnight (the form's "to" day is included).
 	var ok bool
-	if f.From, ok = parseDay(p.Values["from"]); !ok {
+	if f.From, ok = parseDay(p.Values["from"], s.cfg.Location); !ok {
 		p.addError("from", tr.T("audit.date_invalid"))
 	}
-	if f.To, ok = parseDay(p.Values["to"]); !ok {
+	if f.To, ok = parseDay(p.Values["to"], s.cfg.Location); !ok {
 		p.addError("to", tr.T("audit.date_invalid"))
 	} else if !f.To.IsZero() {
-		f.To = f.To.AddDate(0, 0, 1) // the form's "to" day is included
+		f.To = nextDayStart(f.To, s.cfg.Location)
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		p.addError("to", tr.T("audit.date_order"))
@@ -117,15 +118,6 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "audit", p)
-}
-
-// parseDay parses a date input (YYYY-MM-DD, UTC); "" is no bound.
-func parseDay(v string) (time.Time, bool) {
-	if v == "" {
-		return time.Time{}, true
-	}
-	t, err := time.Parse(time.DateOnly, v)
-	return t, err == nil
 }
 
 // auditDetail records which filters a view used: the filter values are

@@ -173,8 +173,9 @@ var (
 // service accepts any code, and guesses one when none is given.
 var scriptCodes = []string{"Latn", "Cyrl", "Arab", "Grek", "Ethi", "Armn", "Geor", "Hebr", "Deva", "Beng", "Thaa", "Hans"}
 
-// registryFuncs are the template functions of the registry's pages in lang.
-func registryFuncs(cat *i18n.Catalog, tr *i18n.Translator, lang string) template.FuncMap {
+// registryFuncs are the template functions of the registry's pages in
+// lang, with times in loc, the node's zone.
+func registryFuncs(cat *i18n.Catalog, tr *i18n.Translator, lang string, loc *time.Location) template.FuncMap {
 	tag := language.Make(lang)
 	languages, regions, scripts := display.Languages(tag), display.Regions(tag), display.Scripts(tag)
 	scriptName := func(code string) string {
@@ -205,13 +206,16 @@ func registryFuncs(cat *i18n.Catalog, tr *i18n.Translator, lang string) template
 			if t.IsZero() {
 				return "–"
 			}
-			return t.UTC().Format("2006-01-02 15:04") + " UTC"
+			return t.In(loc).Format(minuteLayout)
 		},
+		// day is the node's calendar day of an instant (a case opened,
+		// a child registered). Dates that are not instants (birth,
+		// assessments) are strings and never pass through it.
 		"day": func(t time.Time) string {
 			if t.IsZero() {
 				return "–"
 			}
-			return t.UTC().Format(time.DateOnly)
+			return t.In(loc).Format(time.DateOnly)
 		},
 		"percent": func(f float64) int { return int(f*100 + 0.5) },
 		"languageName": func(code string) string {
@@ -242,19 +246,8 @@ func registryFuncs(cat *i18n.Catalog, tr *i18n.Translator, lang string) template
 			return out
 		},
 		"row": func(i int) int { return i + 1 },
-		"by": func(p *page, id int64) byRef {
-			return byRef{ID: id, Me: id != 0 && p.User != nil && p.User.ID == id, System: id == 0}
-		},
+		"by":  authorOf,
 	}
-}
-
-// byRef is who recorded an event or made a change, for the template "by":
-// the signed-in user, the system, or a user id. Other users are named by
-// id: the registry's roles may not read the user directory.
-type byRef struct {
-	ID     int64
-	Me     bool
-	System bool
 }
 
 // shortRef is the first 12 hex digits of a reference, in groups of four.

@@ -33,10 +33,14 @@ type caseData struct {
 	Requester  bool     // the signed-in user requested the pending closure
 	EventTypes []choice // the events an officer records by hand
 	Places     []choice
+	names      authors // of the timeline, the history and the closure's steps
 }
 
+func (d *caseData) authorNames() authors { return d.names }
+
 // loadCase reads a case, its child and its timeline (the service audits
-// each read) and, for the case page, its history.
+// each read) and, for the case page, its history; then the names of their
+// authors, all at once.
 func (s *Server) loadCase(r *http.Request, id int64, history bool) (*caseData, error) {
 	svc := s.deps.Cases
 	st := state(r)
@@ -58,6 +62,21 @@ func (s *Server) loadCase(r *http.Request, id int64, history bool) (*caseData, e
 	d.CanWrite = role.Can(auth.PermCasesWrite) && k.Status != cases.StatusClosed
 	d.CanApprove = role.Can(auth.PermCasesApprove)
 	d.Requester = k.CloseRequest != nil && k.CloseRequest.By == st.principal.User.ID
+	var ids authorIDs
+	for _, ev := range d.Events {
+		ids.add(ev.By, ev.ByToken)
+	}
+	for _, c := range d.Changes {
+		ids.add(c.By, c.ByToken)
+	}
+	for _, cr := range []*cases.CloseRequest{k.CloseRequest, k.Rejection} {
+		if cr != nil {
+			ids.add(cr.By, 0)
+		}
+	}
+	if d.names, err = s.authors(r.Context(), ids); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -108,7 +127,7 @@ func (s *Server) casePrintPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "case_print", &page{TitleKey: "case.print_title", Print: true, Data: struct {
 		*caseData
 		PrintedAt string
-	}{d, s.now().UTC().Format("2006-01-02 15:04") + " UTC"}})
+	}{d, s.now().In(s.cfg.Location).Format(minuteLayout)}})
 }
 
 // refusalKeys explain the service's errs.Forbidden of a step whose route
@@ -152,7 +171,7 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request, p *page, done s
 
 func (s *Server) caseEvent(w http.ResponseWriter, r *http.Request) {
 	p := &page{Values: map[string]string{}}
-	ev := readEventForm(r.PostForm, p, state(r).tr)
+	ev := readEventForm(r.PostForm, p, state(r).tr, s.cfg.Location)
 	s.caseAct(w, r, p, "event", eventInput, func(id int64) error {
 		_, err := s.deps.Cases.AddEvent(r.Context(), state(r).actor(), id, ev)
 		return err

@@ -129,19 +129,31 @@ func (s *Server) childEditSubmit(w http.ResponseWriter, r *http.Request) {
 type historyData struct {
 	ID      int64
 	Changes []*cases.Change
+	names   authors
 }
 
+func (d historyData) authorNames() authors { return d.names }
+
 // childHistoryPage lists who changed the child's record, what and when:
-// field names, user ids and times, never values.
+// field names, authors (by username or token name) and times, never values.
 func (s *Server) childHistoryPage(w http.ResponseWriter, r *http.Request) {
 	svc, id, ok := s.registryRecord(w, r)
 	if !ok {
 		return
 	}
 	changes, err := svc.History(r.Context(), state(r).actor(), "child", id)
+	var ids authorIDs
+	for _, c := range changes {
+		ids.add(c.By, c.ByToken)
+	}
+	var names authors
+	if err == nil {
+		names, err = s.authors(r.Context(), ids)
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "child_history", &page{TitleKey: "child.history_title", Data: historyData{ID: id, Changes: changes}})
+	s.render(w, r, http.StatusOK, "child_history", &page{TitleKey: "child.history_title",
+		Data: historyData{ID: id, Changes: changes, names: names}})
 }

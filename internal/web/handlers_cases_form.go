@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -319,9 +320,11 @@ func addFieldErrors(p *page, tr *i18n.Translator, err error, inputs ...func(stri
 // isInvalid reports whether err is a validation error of the input.
 func isInvalid(err error) bool { return errs.CodeOf(err) == errs.Invalid }
 
-// readEventForm reads the event form: a type, a day and a time (UTC),
-// where, and notes. A malformed date or time is reported here.
-func readEventForm(f url.Values, p *page, tr *i18n.Translator) cases.EventInput {
+// readEventForm reads the event form: a type, a day and a time (local
+// time in loc, the node's zone), where, and notes. A malformed date or
+// time, or one the clocks skipped, is reported here; the values stay as
+// typed, so a form shown again shows them unchanged.
+func readEventForm(f url.Values, p *page, tr *i18n.Translator, loc *time.Location) cases.EventInput {
 	v := p.Values
 	for _, k := range []string{"event_type", "event_date", "event_time", "municipality", "place_type", "event_notes"} {
 		v[k] = f.Get(k)
@@ -342,8 +345,11 @@ func readEventForm(f url.Values, p *page, tr *i18n.Translator) cases.EventInput 
 		if tm == "" {
 			tm = "00:00"
 		}
-		at, err := time.Parse("2006-01-02 15:04", day+" "+tm)
-		if err != nil {
+		at, err := parseLocal("2006-01-02 15:04", day+" "+tm, loc)
+		switch {
+		case errors.Is(err, errSkippedTime):
+			p.addError("event_time", tr.T("case.err_event_skipped", "zone", loc.String()))
+		case err != nil:
 			p.addError("event_date", tr.T("case.err_event_date"))
 		}
 		in.At = at

@@ -75,14 +75,16 @@ func (s *Server) childrenPage(w http.ResponseWriter, r *http.Request) {
 			p.addError(c.name, tr.T("children.err_choice"))
 		}
 	}
+	// Cases opened on the node's days: "to" runs to the next local
+	// midnight (the form's "to" day is included).
 	var ok bool
-	if query.From, ok = parseDay(p.Values["from"]); !ok {
+	if query.From, ok = parseDay(p.Values["from"], s.cfg.Location); !ok {
 		p.addError("from", tr.T("children.err_date"))
 	}
-	if query.To, ok = parseDay(p.Values["to"]); !ok {
+	if query.To, ok = parseDay(p.Values["to"], s.cfg.Location); !ok {
 		p.addError("to", tr.T("children.err_date"))
 	} else if !query.To.IsZero() {
-		query.To = query.To.AddDate(0, 0, 1) // the form's "to" day is included
+		query.To = nextDayStart(query.To, s.cfg.Location)
 	}
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 && n <= 100_000 {
 		d.Page = n

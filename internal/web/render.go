@@ -34,11 +34,12 @@ var partials = []string{"templates/layout.html", "templates/case_fields.html"}
 // views holds every page parsed once per language at start, each set with
 // a "t" function bound to its language's catalogue, so that templates
 // write {{t "signin.title"}} and nothing is parsed or cloned per request.
+// The time functions are bound to the node's zone the same way.
 type views struct {
 	byLang map[string]map[string]*template.Template
 }
 
-func parseViews(cat *i18n.Catalog, sf *staticFiles) (*views, error) {
+func parseViews(cat *i18n.Catalog, sf *staticFiles, loc *time.Location) (*views, error) {
 	v := &views{byLang: map[string]map[string]*template.Template{}}
 	for _, lang := range i18n.Languages {
 		tr := cat.Translator(lang)
@@ -61,13 +62,14 @@ func parseViews(cat *i18n.Catalog, sf *staticFiles) (*views, error) {
 			"langName":  label("lang."),
 			"action":    label("audit.action."),
 			"outcome":   label("audit.outcome."),
-			"time":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") + " UTC" },
+			"time":      func(t time.Time) string { return t.In(loc).Format(secondLayout) },
+			"zone":      loc.String,
 			"field":     newField,
 			"hint":      withHint,
 			"autofocus": withAutofocus,
 			"numeric":   withNumeric,
 		}
-		for name, f := range registryFuncs(cat, tr, lang) {
+		for name, f := range registryFuncs(cat, tr, lang, loc) {
 			funcs[name] = f
 		}
 		v.byLang[lang] = map[string]*template.Template{}

@@ -36,6 +36,13 @@ type Config struct {
 	// Now is the clock of the audit records the web layer writes
 	// (time.Now if nil); session timeouts run on the auth service's clock.
 	Now func() time.Time
+	// Location is the node's time zone (UTC if nil). Officers read and
+	// type times in their own country's local time, so every time on a
+	// page is shown in it, with its abbreviation, and the times and days
+	// typed into forms and filters are read in it. The database and the
+	// API stay in UTC: only the pages change. It is fixed for the
+	// server's life, because the templates are parsed once with it.
+	Location *time.Location
 }
 
 // AuditLog is the audit log as the auditor's page needs it: filtered,
@@ -65,8 +72,11 @@ type Deps struct {
 	// Exporter streams the country's records to users with
 	// PermCasesExport (nil: the export route answers 503).
 	Exporter *api.Exporter
-	Metrics  *metrics.Registry // nil: a private registry
-	Logger   *slog.Logger      // nil: discard
+	// TokenNames names the API tokens that wrote entries of a history or
+	// a timeline (nil: they are named by id, "API: #3").
+	TokenNames TokenNames
+	Metrics    *metrics.Registry // nil: a private registry
+	Logger     *slog.Logger      // nil: discard
 }
 
 // Server is the web interface of a node. It is safe for concurrent use.
@@ -94,6 +104,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	if cfg.DefaultLanguage == "" {
 		cfg.DefaultLanguage = "en"
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
 	}
 	if !i18n.Supported(cfg.DefaultLanguage) {
 		return nil, fmt.Errorf("web: default language %q is not one of %v", cfg.DefaultLanguage, i18n.Languages)
@@ -126,7 +139,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err
 	}
-	if s.views, err = parseViews(s.cat, s.static); err != nil {
+	if s.views, err = parseViews(s.cat, s.static, cfg.Location); err != nil {
 		return nil, err
 	}
 	s.met = newWebMetrics(s.deps.Metrics)
