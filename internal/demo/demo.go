@@ -107,6 +107,9 @@ func Run(ctx context.Context, opt Options, out io.Writer, ready func(Ready)) err
 		LogLevel: "info", LogFormat: "json", Language: "en",
 		IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour, ShutdownTimeout: 5 * time.Second,
 		Location: opt.Location,
+		// Retention as serve has it by default, so that the demo shows the
+		// scheduled purge (in /metrics) as a real node runs it.
+		Retention: 1826 * 24 * time.Hour, PurgeEvery: 24 * time.Hour,
 	}
 	if err := c.Validate(); err != nil {
 		return err
