@@ -9,16 +9,16 @@ import (
 
 // BenchmarkCompare measures the hot loop on one core: AndCounts of one query against a
 // block of candidates that stays in cache (256 filters of 1024 bits = 32 KiB, in L1;
-// n=4096 is 512 KiB, in L2), for the kernel in use and for the portable one.
+// n=4096 is 512 KiB, in L2), for every kernel this CPU can run (only DICE_KERNEL's
+// when it is set).
 func BenchmarkCompare(b *testing.B) {
 	cases := []struct {
 		words, n int
 	}{{16, 256}, {16, 4096}, {8, 512}, {32, 128}, {64, 64}}
-	for _, generic := range []bool{false, true} {
-		if defaultGeneric && !generic {
+	for _, k := range allKernels {
+		if defaultKernel != "" && k.name != defaultKernel || !selectKernel(k.name) {
 			continue
 		}
-		selectKernel(generic)
 		kern := Impl()
 		for _, c := range cases {
 			b.Run(fmt.Sprintf("%s/%dbit/n=%d", kern, 64*c.words, c.n), func(b *testing.B) {
@@ -44,7 +44,7 @@ func BenchmarkCompare(b *testing.B) {
 			})
 		}
 	}
-	selectKernel(defaultGeneric)
+	selectKernel(defaultKernel)
 }
 
 // benchFilter sets about density of the bits of f at random positions.

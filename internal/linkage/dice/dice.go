@@ -2,19 +2,27 @@ package dice
 
 // kernel is the AndCounts implementation in use and kernelName its name for Impl.
 // They are set once at package initialisation by selectKernel (per architecture) and
-// changed afterwards only by tests, which force the portable kernel to compare it with
-// the assembly; nothing else writes them, so reads need no synchronisation.
+// changed afterwards only by tests, which force each kernel in turn to compare them;
+// nothing else writes them, so reads need no synchronisation.
 var (
 	kernel     func(q, cands []uint64, out []uint32, low uint32) (hits int)
 	kernelName string
 )
 
-func init() { selectKernel(false) }
+// The kernels' names, as Impl reports them.
+const (
+	implAVX512  = "avx512-vpopcntdq"
+	implAVX2    = "avx2"
+	implGeneric = "generic"
+)
 
-// Impl names the AndCounts kernel in use on this machine: "avx512-vpopcntdq" (Go
-// assembly, amd64 with AVX-512 F, BW, VBMI and VPOPCNTDQ enabled by the OS) or
-// "generic" (portable math/bits). Filters whose length is not a multiple of 512 bits
-// always use the portable kernel.
+func init() { selectKernel("") }
+
+// Impl names the AndCounts kernel in use on this machine, the first the CPU can run
+// of: "avx512-vpopcntdq" (Go assembly, amd64 with AVX-512 F, BW, VBMI and VPOPCNTDQ
+// enabled by the OS), "avx2" (Go assembly, amd64 with AVX2 enabled by the OS) and
+// "generic" (portable math/bits). Filters whose length is not a multiple of the
+// kernel's 512 bits (AVX-512) or 256 bits (AVX2) always use the portable code.
 func Impl() string { return kernelName }
 
 // Count returns the number of set bits of f.

@@ -10,14 +10,22 @@ import "golang.org/x/sys/cpu"
 var hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VPOPCNTDQ &&
 	cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI
 
-// selectKernel installs the AVX-512 kernel when the CPU has it, unless generic forces
-// the portable one (tests use this to check both on the same machine).
-func selectKernel(generic bool) {
-	if generic || !hasAVX512 {
-		kernel, kernelName = andCountsGeneric, "generic"
-		return
+// selectKernel installs the kernel called name (implAVX512, implAVX2 or
+// implGeneric), or with name "" the best this CPU can run: AVX-512, then AVX2, then
+// portable. It reports false, changing nothing, when the CPU cannot run the kernel
+// asked for. Tests use it to check every kernel the machine has against the others.
+func selectKernel(name string) bool {
+	switch {
+	case (name == "" || name == implAVX512) && hasAVX512:
+		kernel, kernelName = andCountsAVX512, implAVX512
+	case (name == "" || name == implAVX2) && hasAVX2:
+		kernel, kernelName = andCountsAVX2, implAVX2
+	case name == "" || name == implGeneric:
+		kernel, kernelName = andCountsGeneric, implGeneric
+	default:
+		return false
 	}
-	kernel, kernelName = andCountsAVX512, "avx512-vpopcntdq"
+	return true
 }
 
 // andCountsAVX512 routes by filter length: a kernel with the query held in registers

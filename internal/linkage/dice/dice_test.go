@@ -1,35 +1,59 @@
 package dice
 
 import (
+	"fmt"
 	"math/bits"
 	"math/rand/v2"
 	"os"
 	"testing"
 )
 
-// defaultGeneric is the kernel choice tests return to: DICE_KERNEL=generic runs the
-// whole suite and the benchmarks on the portable kernel, as on a machine without
+// defaultKernel is the kernel tests return to: "" (the best this CPU has), or
+// DICE_KERNEL, which runs the whole suite and the benchmarks on one kernel:
+// DICE_KERNEL=generic as on a machine without AVX2, DICE_KERNEL=avx2 as on one without
 // AVX-512 (go test's own flags cannot reach package initialisation).
-var defaultGeneric = os.Getenv("DICE_KERNEL") == "generic"
+var defaultKernel = os.Getenv("DICE_KERNEL")
 
 func TestMain(m *testing.M) {
-	selectKernel(defaultGeneric)
+	if !selectKernel(defaultKernel) {
+		fmt.Fprintf(os.Stderr, "DICE_KERNEL=%s: no such kernel on this CPU\n", defaultKernel)
+		os.Exit(2)
+	}
 	os.Exit(m.Run())
 }
 
-// supportedWords are the filter lengths the tests cover: every power of two from 64
-// to 4096 bits, plus lengths that are not (the portable path on amd64).
-var supportedWords = []int{1, 2, 4, 8, 16, 32, 64, 3, 24}
-
-// oddCounts are candidate counts around the kernels' groups of eight.
-var oddCounts = []int{0, 1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 100}
-
-// forceGeneric installs the portable kernel until the test ends.
-func forceGeneric(t testing.TB) {
-	t.Helper()
-	selectKernel(true)
-	t.Cleanup(func() { selectKernel(defaultGeneric) })
+// allKernels names every kernel, best first, with what a CPU needs to run it.
+var allKernels = []struct{ name, needs string }{
+	{implAVX512, "amd64 with AVX-512 F, BW, VBMI and VPOPCNTDQ"},
+	{implAVX2, "amd64 with AVX2"},
+	{implGeneric, ""},
 }
+
+// useKernel installs the named kernel until the test ends, skipping the test when the
+// CPU cannot run it.
+func useKernel(t testing.TB, name, needs string) {
+	t.Helper()
+	if !selectKernel(name) {
+		t.Skipf("kernel %s needs %s, which this CPU does not have", name, needs)
+	}
+	t.Cleanup(func() { selectKernel(defaultKernel) })
+}
+
+// supportedWords are the filter lengths the tests cover: every power of two from 64
+// to 4096 bits, lengths that are a multiple of 256 but not 512 bits (AVX2 assembly,
+// AVX-512 portable), 256*31 and 256*33 bits (the AVX2 wide kernel sums its byte
+// counts every 31 chunks), and lengths that are not (portable on amd64).
+var supportedWords = []int{1, 2, 4, 8, 16, 32, 64, 3, 24, 12, 20, 124, 132}
+
+// candCounts are the candidate counts tested: every count from 0 to 40 (around the
+// kernels' groups of four and eight) and one larger.
+var candCounts = func() []int {
+	c := make([]int, 0, 42)
+	for n := range 41 {
+		c = append(c, n)
+	}
+	return append(c, 100)
+}()
 
 // randFilter returns a filter whose bits are set with probability density.
 func randFilter(r *rand.Rand, words int, density float64) []uint64 {
@@ -75,10 +99,31 @@ func bitByBit(a, b []uint64) uint32 {
 	return n
 }
 
-func TestKernelsIdentical(t *testing.T) {
-	if !hasAVX512 {
-		t.Logf("no AVX-512 VPOPCNTDQ here: checking the portable kernel only")
+// lowEdges returns the bounds to test AndCountsAtLeast with for counts want: none,
+// every count, one above each, the extremes of uint32 and one above the largest count.
+func lowEdges(want []uint32) []uint32 {
+	lows := []uint32{0, 1, 1 << 31, 1<<32 - 1}
+	top := uint32(0)
+	for _, c := range want {
+		lows = append(lows, c, c+1)
+		top = max(top, c)
 	}
+	return append(lows, top+1, top+2)
+}
+
+// TestKernelsIdentical checks every kernel against a bit-by-bit count and against the
+// portable kernel: all filter lengths, 0..40 candidates, unaligned queries, candidates
+// and results, random, all-zeros and all-ones filters and every edge of low.
+func TestKernelsIdentical(t *testing.T) {
+	for _, k := range allKernels {
+		t.Run(k.name, func(t *testing.T) {
+			useKernel(t, k.name, k.needs)
+			testKernel(t)
+		})
+	}
+}
+
+func testKernel(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	queries := func(w int) [][]uint64 {
 		ones := make([]uint64, w)
@@ -88,8 +133,8 @@ func TestKernelsIdentical(t *testing.T) {
 		return [][]uint64{randFilter(r, w, 0.35), randFilter(r, w, 0.9), make([]uint64, w), ones}
 	}
 	for _, w := range supportedWords {
-		for _, n := range oddCounts {
-			for _, off := range []int{0, 1, 3} { // word offsets: slices not 64-byte aligned
+		for _, n := range candCounts {
+			for _, off := range []int{0, 1, 3} { // word offsets: slices not 32-byte aligned
 				back := make([]uint64, off+n*w+1)
 				cands := back[off : off+n*w]
 				fillCands(r, cands, n, w)
@@ -100,16 +145,12 @@ func TestKernelsIdentical(t *testing.T) {
 					for i := range n {
 						want[i] = bitByBit(q, cands[i*w:(i+1)*w])
 					}
-					for _, generic := range []bool{true, false} {
-						selectKernel(generic)
-						outBack := make([]uint32, n+2)
+					portable := make([]uint32, n)
+					outBack := make([]uint32, n+2)
+					out := outBack[1 : n+1] // unaligned and guarded on both sides
+					for _, low := range lowEdges(want) {
 						for k := range outBack {
 							outBack[k] = 0xdeadbeef
-						}
-						out := outBack[1 : n+1] // unaligned and guarded on both sides
-						low := uint32(0)
-						if n > 0 {
-							low = want[r.IntN(n)] // some counts pass, some do not
 						}
 						hits := AndCountsAtLeast(qq, cands, out, low)
 						wantHits := 0
@@ -129,8 +170,18 @@ func TestKernelsIdentical(t *testing.T) {
 						if outBack[0] != 0xdeadbeef || outBack[n+1] != 0xdeadbeef {
 							t.Fatalf("%s w=%d n=%d: wrote outside out", Impl(), w, n)
 						}
+						if n == 0 {
+							continue
+						}
+						if ph := andCountsGeneric(q, cands, portable, low); ph != hits {
+							t.Fatalf("%s w=%d n=%d low=%d: %d hits, portable %d", Impl(), w, n, low, hits, ph)
+						}
+						for i := range n {
+							if portable[i] != out[i] {
+								t.Fatalf("%s w=%d n=%d: out[%d]=%d, portable %d", Impl(), w, n, i, out[i], portable[i])
+							}
+						}
 					}
-					selectKernel(defaultGeneric)
 				}
 			}
 		}
@@ -187,15 +238,27 @@ func TestAndCountsPanicsOnShortCandidates(t *testing.T) {
 }
 
 func TestImpl(t *testing.T) {
-	want := "generic"
-	if hasAVX512 && !defaultGeneric {
-		want = "avx512-vpopcntdq"
+	want := implGeneric
+	switch {
+	case defaultKernel != "":
+		want = defaultKernel
+	case hasAVX512:
+		want = implAVX512
+	case hasAVX2:
+		want = implAVX2
 	}
 	if Impl() != want {
 		t.Errorf("Impl() = %q, want %q", Impl(), want)
 	}
-	forceGeneric(t)
-	if Impl() != "generic" {
-		t.Errorf("forced: Impl() = %q, want generic", Impl())
+	for _, k := range allKernels {
+		t.Run(k.name, func(t *testing.T) {
+			useKernel(t, k.name, k.needs)
+			if Impl() != k.name {
+				t.Errorf("forced: Impl() = %q, want %q", Impl(), k.name)
+			}
+		})
+	}
+	if selectKernel("popcnt-by-hand") {
+		t.Errorf("selectKernel accepted an unknown kernel")
 	}
 }

@@ -66,20 +66,18 @@ func TestJoinMatchesNaive(t *testing.T) {
 		{16, 1, 0},
 		{8, 150, 90},
 		{32, 80, 120},
-		{3, 70, 60}, // not a multiple of 512 bits: portable kernel
+		{3, 70, 60}, // not a multiple of 256 bits: portable code
 	}
 	if testing.Short() {
 		sizes[0] = struct{ w, na, nb int }{16, 300, 280}
 	}
-	for _, generic := range []bool{false, true} {
+	for _, k := range allKernels {
 		for _, sz := range sizes {
 			a, b := testSet(r, sz.na, sz.w), testSet(r, sz.nb, sz.w)
 			for _, th := range []float64{0, 0.5, 0.8, 1.0} {
-				name := fmt.Sprintf("generic=%v/w=%d/%dx%d/t=%v", generic, sz.w, sz.na, sz.nb, th)
+				name := fmt.Sprintf("%s/w=%d/%dx%d/t=%v", k.name, sz.w, sz.na, sz.nb, th)
 				t.Run(name, func(t *testing.T) {
-					if generic {
-						forceGeneric(t)
-					}
+					useKernel(t, k.name, k.needs)
 					for _, workers := range []int{1, 3} {
 						checkPairs(t, "Join", Join(a, b, th, workers), naiveJoin(a, b, false, th))
 						checkPairs(t, "SelfJoin", SelfJoin(a, th, workers), naiveJoin(a, a, true, th))
