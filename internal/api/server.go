@@ -84,12 +84,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if cfg.TrustedProxy != "" {
-		a, err := netip.ParseAddr(cfg.TrustedProxy)
-		if err != nil {
-			return nil, fmt.Errorf("api: trusted proxy %q is not an IP address", cfg.TrustedProxy)
-		}
-		s.proxy = a.Unmap()
+	var err error
+	if s.proxy, err = clientip.ParseProxy(cfg.TrustedProxy); err != nil {
+		return nil, fmt.Errorf("api: %w", err)
 	}
 	s.cases = cases.NewService(tokenAudit{deps.CaseStore}, deps.Sealer, deps.Index,
 		cases.Config{Country: cfg.Country, Now: s.now})

@@ -4,6 +4,7 @@
 package clientip
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
@@ -29,6 +30,20 @@ func Of(r *http.Request, proxy netip.Addr) (ip netip.Addr, viaProxy bool) {
 		return a.Unmap(), true
 	}
 	return peer, true
+}
+
+// ParseProxy reads the configured address of the trusted proxy: "" is no
+// proxy (the zero Addr, which Of trusts for nothing). The address is
+// unmapped so that it compares equal to the peers Of sees.
+func ParseProxy(s string) (netip.Addr, error) {
+	if s == "" {
+		return netip.Addr{}, nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}, fmt.Errorf("trusted proxy %q is not an IP address", s)
+	}
+	return a.Unmap(), nil
 }
 
 // Peer parses a connection's remote address ("1.2.3.4:5678", "[::1]:80").

@@ -40,3 +40,24 @@ func TestOf(t *testing.T) {
 		})
 	}
 }
+
+func TestParseProxy(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    netip.Addr
+		wantErr bool
+	}{
+		{"", netip.Addr{}, false},
+		{"10.0.0.2", netip.MustParseAddr("10.0.0.2"), false},
+		{"::ffff:10.0.0.2", netip.MustParseAddr("10.0.0.2"), false}, // unmapped, as Of sees peers
+		{"::1", netip.MustParseAddr("::1"), false},
+		{"proxy.example", netip.Addr{}, true},
+		{"10.0.0.2:443", netip.Addr{}, true},
+	}
+	for _, tt := range tests {
+		got, err := ParseProxy(tt.in)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("ParseProxy(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/audit"
 	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/cases"
+	"github.com/cbss-egcc/childcentre/internal/clientip"
 	"github.com/cbss-egcc/childcentre/internal/crypto"
 	"github.com/cbss-egcc/childcentre/internal/metrics"
 	"github.com/cbss-egcc/childcentre/internal/web/i18n"
@@ -118,18 +119,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if cfg.TrustedProxy != "" {
-		a, err := netip.ParseAddr(cfg.TrustedProxy)
-		if err != nil {
-			return nil, fmt.Errorf("web: trusted proxy %q is not an IP address", cfg.TrustedProxy)
-		}
-		s.proxy = a.Unmap()
+	var err error
+	if s.proxy, err = clientip.ParseProxy(cfg.TrustedProxy); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
 	}
 	if s.deps.Metrics == nil {
 		s.deps.Metrics = metrics.NewRegistry()
 	}
 	s.csrfKey = deps.Keys.Derive(crypto.PurposeCSRF, 32)
-	var err error
 	if s.cat, err = i18n.Load(); err != nil {
 		return nil, err
 	}
