@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"strconv"
+
+	"github.com/cbss-egcc/childcentre/internal/cases"
 )
 
 // TokenNames names API tokens by id, for the history and timeline entries
@@ -24,6 +26,13 @@ func (ids *authorIDs) add(user, token int64) {
 		ids.tokens = append(ids.tokens, token)
 	case user != 0:
 		ids.users = append(ids.users, user)
+	}
+}
+
+// addChanges notes the authors of history entries.
+func (ids *authorIDs) addChanges(changes []*cases.Change) {
+	for _, c := range changes {
+		ids.add(c.By, c.ByToken)
 	}
 }
 

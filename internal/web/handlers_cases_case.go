@@ -66,9 +66,7 @@ func (s *Server) loadCase(r *http.Request, id int64, history bool) (*caseData, e
 	for _, ev := range d.Events {
 		ids.add(ev.By, ev.ByToken)
 	}
-	for _, c := range d.Changes {
-		ids.add(c.By, c.ByToken)
-	}
+	ids.addChanges(d.Changes)
 	for _, cr := range []*cases.CloseRequest{k.CloseRequest, k.Rejection} {
 		if cr != nil {
 			ids.add(cr.By, 0)

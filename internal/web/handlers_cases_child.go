@@ -142,14 +142,13 @@ func (s *Server) childHistoryPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	changes, err := svc.History(r.Context(), state(r).actor(), "child", id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	var ids authorIDs
-	for _, c := range changes {
-		ids.add(c.By, c.ByToken)
-	}
-	var names authors
-	if err == nil {
-		names, err = s.authors(r.Context(), ids)
-	}
+	ids.addChanges(changes)
+	names, err := s.authors(r.Context(), ids)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
