@@ -184,17 +184,17 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		ip, _ := s.clientAddr(r)
 		st := &reqState{id: newID(), addr: s.pseudonym(ip)}
 		r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
-		rec := &statusWriter{ResponseWriter: w}
+		rec := metrics.NewStatusWriter(w)
 		defer func() {
 			v := recover()
 			if v != nil && v != http.ErrAbortHandler {
 				s.log.Error("api: panic", "route", st.routeName(), "instance", st.instance(), "panic", fmt.Sprint(v))
-				if rec.code == 0 {
+				if !rec.Written() {
 					s.writeProblem(rec, r, newProblem("internal", http.StatusInternalServerError,
 						"An internal error occurred. It has been logged; please try again or contact your administrator."))
 				}
 			}
-			attrs := []any{"route", st.routeName(), "method", r.Method, "status", rec.status(),
+			attrs := []any{"route", st.routeName(), "method", r.Method, "status", rec.Status(),
 				"duration_ms", time.Since(start).Milliseconds(), "instance", st.instance()}
 			if st.token != nil {
 				attrs = append(attrs, "token", st.token.Ref())
@@ -210,36 +210,6 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(rec, r)
 	})
-}
-
-// statusWriter remembers the status written. It passes Flush on, which
-// the export's streaming needs, and Unwrap for http.ResponseController.
-type statusWriter struct {
-	http.ResponseWriter
-	code int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.code == 0 {
-		w.code = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.code == 0 {
-		w.code = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w *statusWriter) status() int {
-	if w.code == 0 {
-		return http.StatusOK
-	}
-	return w.code
 }
 
 // headers sets what every response carries: nothing may be cached

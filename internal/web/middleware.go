@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 	"strconv"
 	"time"
+
+	"github.com/cbss-egcc/childcentre/internal/metrics"
 )
 
 // contentSecurityPolicy allows nothing inline: scripts (there are none)
@@ -58,29 +60,6 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	})
 }
 
-// statusWriter remembers the status code for logs and metrics.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the connection.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // observe is the outermost per-route middleware: it creates the request
 // state (client address pseudonym), recovers a handler's panic with the
 // 500 page, and logs the request by route pattern and status.
@@ -102,25 +81,22 @@ func (s *Server) observe(rt *Route, next http.Handler) http.Handler {
 		st.lang = s.cfg.DefaultLanguage
 		st.tr = s.cat.Translator(st.lang)
 		r = withState(r, st)
-		sw := &statusWriter{ResponseWriter: w}
+		sw := metrics.NewStatusWriter(w)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
 				s.log.Error("panic in handler", "route", label, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				if sw.status == 0 {
+				if !sw.Written() {
 					s.renderStatus(sw, r, http.StatusInternalServerError)
 				}
-			}
-			if sw.status == 0 {
-				sw.status = http.StatusOK
 			}
 			d := time.Since(start)
 			attrs := []slog.Attr{
 				slog.String("method", r.Method),
 				slog.String("route", label),
-				slog.Int("status", sw.status),
+				slog.Int("status", sw.Status()),
 				slog.Float64("duration_ms", float64(d.Microseconds())/1000),
 				slog.String("addr", st.addr),
 			}
@@ -128,7 +104,7 @@ func (s *Server) observe(rt *Route, next http.Handler) http.Handler {
 				attrs = append(attrs, slog.String("actor", "user:"+strconv.FormatInt(st.principal.User.ID, 10)))
 			}
 			level := slog.LevelInfo
-			if sw.status >= 500 {
+			if sw.Status() >= 500 {
 				level = slog.LevelError
 			}
 			s.log.LogAttrs(r.Context(), level, "http request", attrs...)
