@@ -1,0 +1,215 @@
+package linkage
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/cbss-egcc/childcentre/internal/linkage/dice"
+)
+
+// Incremental matching: the hub does not re-link the whole network for each
+// upload. It keeps an Index of every encoding it holds, scores a new one
+// against its candidates with the same Model that Link uses, and decides
+// with Model.CanJoin whether the new record joins a cluster under the same
+// anti-chaining rules as the batch solver (solve.go).
+
+// Candidate is an indexed record that scores against a query.
+type Candidate struct {
+	Ref   string
+	Score float64
+}
+
+// Model scores pairs of filters made with one schema, exactly as Link does.
+// It is immutable and safe for concurrent use.
+type Model struct {
+	opt Options
+	sc  pairScorer
+}
+
+// NewModel returns the model for filters of words 64-bit words linked with
+// o (zero fields take Link's defaults).
+func NewModel(words int, o Options) (*Model, error) {
+	if words < 1 {
+		return nil, fmt.Errorf("linkage: a model needs filters of at least one word")
+	}
+	if err := o.fill(); err != nil {
+		return nil, err
+	}
+	return &Model{opt: o, sc: pairScorer{set: dice.NewSet(words, 0), gamma: o.Asymmetry}}, nil
+}
+
+// Options returns the model's options, defaults filled in.
+func (m *Model) Options() Options { return m.opt }
+
+// Words returns the length of the model's filters in 64-bit words.
+func (m *Model) Words() int { return m.sc.set.Words }
+
+// Score returns the pair score of filters a and b (see score.go).
+func (m *Model) Score(a, b []uint64) float64 {
+	c := dice.AndCount(a, b)
+	return m.sc.fromCounts(uint32(c), uint32(dice.Count(a)), uint32(dice.Count(b)))
+}
+
+// IsMatch reports whether a pair score makes a match candidate.
+func (m *Model) IsMatch(score float64) bool { return score >= m.opt.Threshold }
+
+// IsReview reports whether a pair score is worth a person's look.
+func (m *Model) IsReview(score float64) bool { return score >= m.opt.Review }
+
+// CanJoin reports whether a record whose scores against every member of a
+// cluster are scores may join it: the batch solver's rule, so that one
+// strong link cannot pull a record into a cluster of another child. scores
+// must hold one score per member.
+func (m *Model) CanJoin(scores []float64) bool {
+	if len(scores) == 0 {
+		return true
+	}
+	if len(scores)+1 > m.opt.MaxCluster {
+		return false
+	}
+	sum := 0.0
+	for _, s := range scores {
+		if s < m.opt.MinLink {
+			return false
+		}
+		sum += s
+	}
+	return sum/float64(len(scores)) >= m.opt.Support
+}
+
+// Index holds encodings by reference for incremental matching. It is safe
+// for concurrent use: Candidates runs under a read lock.
+type Index struct {
+	m    *Model
+	mu   sync.RWMutex
+	set  *dice.Set
+	refs []string // by slot; "" for a free slot
+	pos  map[string]int32
+	free []int32
+	out  sync.Pool // []uint32 AND-count buffers
+}
+
+// NewIndex returns an empty index scored by m.
+func NewIndex(m *Model) *Index {
+	return &Index{m: m, set: dice.NewSet(m.Words(), 0), pos: map[string]int32{}}
+}
+
+// Model returns the index's model.
+func (ix *Index) Model() *Model { return ix.m }
+
+// Len returns the number of records indexed.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.pos)
+}
+
+// Add indexes f under ref, replacing what ref held before.
+func (ix *Index) Add(ref string, f []uint64) error {
+	if ref == "" {
+		return fmt.Errorf("linkage: an indexed record needs a reference")
+	}
+	if len(f) != ix.m.Words() {
+		return fmt.Errorf("linkage: filter of %d words for an index of %d", len(f), ix.m.Words())
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if i, ok := ix.pos[ref]; ok {
+		ix.put(i, f)
+		return nil
+	}
+	var i int32
+	if n := len(ix.free); n > 0 {
+		i = ix.free[n-1]
+		ix.free = ix.free[:n-1]
+		ix.put(i, f)
+	} else {
+		i = int32(ix.set.Add(f))
+		ix.refs = append(ix.refs, "")
+	}
+	ix.refs[i] = ref
+	ix.pos[ref] = i
+	return nil
+}
+
+func (ix *Index) put(i int32, f []uint64) {
+	copy(ix.set.Filter(int(i)), f)
+	ix.set.Pop[i] = uint32(dice.Count(f))
+}
+
+// Remove drops ref from the index and reports whether it was there.
+func (ix *Index) Remove(ref string) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	i, ok := ix.pos[ref]
+	if !ok {
+		return false
+	}
+	delete(ix.pos, ref)
+	ix.refs[i] = ""
+	clear(ix.set.Filter(int(i)))
+	ix.set.Pop[i] = 0
+	ix.free = append(ix.free, i)
+	return true
+}
+
+// Filter returns a copy of the filter indexed under ref.
+func (ix *Index) Filter(ref string) ([]uint64, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	i, ok := ix.pos[ref]
+	if !ok {
+		return nil, false
+	}
+	return slices.Clone(ix.set.Filter(int(i))), true
+}
+
+// Candidates returns the indexed records whose score against f is at least
+// min (at least the model's review threshold when min is lower), best
+// first. Records with almost no information are not compared with everyone:
+// the model's blocking floor applies.
+func (ix *Index) Candidates(f []uint64, min float64) []Candidate {
+	o := ix.m.opt
+	min = max(min, o.Review)
+	floor := diceFloor(min, o.Asymmetry, o.BlockFloor)
+	pq := uint32(dice.Count(f))
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	n := ix.set.Len()
+	if n == 0 || pq == 0 {
+		return nil
+	}
+	buf, _ := ix.out.Get().(*[]uint32)
+	if buf == nil || cap(*buf) < n {
+		b := make([]uint32, n)
+		buf = &b
+	}
+	counts := (*buf)[:n]
+	defer ix.out.Put(buf)
+	// One pass of the kernel over every slot: at 1024 bits it compares
+	// about a billion pairs a second, so a linear scan is the baseline any
+	// blocking in front of it has to beat.
+	dice.AndCounts(f, ix.set.Bits, counts)
+	var out []Candidate
+	for i, c := range counts {
+		if ix.refs[i] == "" {
+			continue
+		}
+		pi := ix.set.Pop[i]
+		if float64(2*c) < floor*float64(pq+pi) {
+			continue
+		}
+		if s := ix.m.sc.fromCounts(c, pq, pi); s >= min {
+			out = append(out, Candidate{Ref: ix.refs[i], Score: s})
+		}
+	}
+	slices.SortFunc(out, func(a, b Candidate) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Ref, b.Ref)
+	})
+	return out
+}
