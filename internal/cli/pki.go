@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -157,7 +159,7 @@ func runPKIIssue(ctx context.Context, env *Env, args []string) error {
 	if err := b.Save(*out); err != nil {
 		return err
 	}
-	if err := copyCRL(ca, *out); err != nil {
+	if err := ca.CopyCRL(*out); err != nil {
 		return err
 	}
 	printIssued(env, b.Identity, *out)
@@ -198,7 +200,8 @@ func runPKICSR(ctx context.Context, env *Env, args []string) error {
 	if err := os.WriteFile(path, pki.CSRPEM(csr), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "keys written to %s (mode 0600: they never leave this machine)\nsend %s to the CA operator\n", *out, path)
+	fmt.Fprintf(env.Stdout, "keys written to %s (mode 0600: they never leave this machine)\nsend %s to the CA operator\nrequest SHA-256 %s (confirm it with the CA operator by phone)\n",
+		*out, path, fileSHA256(pki.CSRPEM(csr)))
 	return nil
 }
 
@@ -242,6 +245,7 @@ func runPKISign(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(env.Stdout, "request SHA-256 %s\n", fileSHA256(data))
 	ca, err := pki.LoadCA(*caDir)
 	if err != nil {
 		return err
@@ -257,7 +261,7 @@ func runPKISign(ctx context.Context, env *Env, args []string) error {
 	if err := pki.SaveCerts(*out, cert, ca.Cert); err != nil {
 		return err
 	}
-	if err := copyCRL(ca, *out); err != nil {
+	if err := ca.CopyCRL(*out); err != nil {
 		return err
 	}
 	id, err := pki.IdentityOf(cert)
@@ -365,12 +369,11 @@ func refuseExistingKeys(out string) error {
 	return nil
 }
 
-func copyCRL(ca *pki.CA, out string) error {
-	data, err := os.ReadFile(ca.CRLPath())
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(out, pki.CRLFile), data, 0o644)
+// fileSHA256 is what sha256sum prints for a file with these contents, so
+// that the two sides of a phone call can compare it with either tool.
+func fileSHA256(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
 }
 
 func printIssued(env *Env, id pki.Identity, out string) {

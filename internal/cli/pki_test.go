@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -38,8 +40,10 @@ func TestPKICeremony(t *testing.T) {
 		{"revoke bad serial", []string{"pki", "revoke", "--ca", ca, "--serial", "zz"}, 1, ``, "hexadecimal"},
 		{"re-publish CRL", []string{"pki", "crl", "--ca", ca, "--days", "7"}, 0, `CRL \d+ published in .*ca\.crl, next update due`, ""},
 	}
+	outputs := map[string]string{}
 	for _, s := range steps {
 		code, stdout, stderr := runCLI(t, nil, s.args...)
+		outputs[s.name] = stdout
 		if code != s.code || !regexp.MustCompile(s.stdout).MatchString(stdout) || !strings.Contains(stderr, s.stderr) {
 			t.Fatalf("%s: exit %d, stdout %q, stderr %q; want %d, /%s/, %q", s.name, code, stdout, stderr, s.code, s.stdout, s.stderr)
 		}
@@ -48,6 +52,18 @@ func TestPKICeremony(t *testing.T) {
 		fi, err := os.Stat(f)
 		if err != nil || fi.Mode().Perm() != 0o600 {
 			t.Fatalf("%s: %v, mode %v; want 0600", f, err, fi.Mode().Perm())
+		}
+	}
+	// Both sides print the request's SHA-256 as sha256sum would, for the
+	// phone call that authenticates the request.
+	csrFile, err := os.ReadFile(filepath.Join(node, "node.csr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(csrFile)
+	for _, step := range []string{"node makes keys and request", "sign"} {
+		if !strings.Contains(outputs[step], "request SHA-256 "+hex.EncodeToString(sum[:])) {
+			t.Fatalf("%s does not print the request's SHA-256:\n%s", step, outputs[step])
 		}
 	}
 	// The signed certificate goes back to the node and joins its keys.

@@ -249,3 +249,30 @@ func writeReplace(path string, data []byte, mode os.FileMode) error {
 	}
 	return os.Rename(tmp.Name(), path)
 }
+
+// ParseCert reads a certificate in PEM or DER, as relayed between nodes by
+// the hub. It does not verify it: use VerifyCert.
+func ParseCert(data []byte) (*x509.Certificate, error) {
+	if b, _ := pem.Decode(data); b != nil {
+		if b.Type != "CERTIFICATE" {
+			return nil, errs.E(errs.Invalid, "expected a CERTIFICATE, found %s", b.Type)
+		}
+		data = b.Bytes
+	}
+	c, err := x509.ParseCertificate(data)
+	if err != nil {
+		return nil, errs.E(errs.Invalid, "not a certificate")
+	}
+	return c, nil
+}
+
+// CopyCRL writes the CA's current CRL into dir (a node's or the hub's key
+// directory), replacing the one there atomically so that a CRLWatcher
+// reading it never sees half a file.
+func (ca *CA) CopyCRL(dir string) error {
+	data, err := os.ReadFile(ca.CRLPath())
+	if err != nil {
+		return err
+	}
+	return writeReplace(filepath.Join(dir, CRLFile), data, 0o644)
+}

@@ -3,6 +3,7 @@ package pki
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"net/http"
 	"slices"
 	"time"
 
@@ -137,4 +138,13 @@ func VerifyCert(ca, cert *x509.Certificate, opts VerifyOptions) (Identity, error
 		return Identity{}, errs.E(errs.Forbidden, "certificate has the role %s, expected %v", id.Role, opts.Roles)
 	}
 	return id, nil
+}
+
+// RequestIdentity is PeerIdentity for an HTTP request served with a
+// ServerTLS configuration; a request that came without TLS is refused.
+func RequestIdentity(r *http.Request) (Identity, error) {
+	if r.TLS == nil {
+		return Identity{}, errs.E(errs.Unauthorized, "the request came without TLS")
+	}
+	return PeerIdentity(*r.TLS)
 }
