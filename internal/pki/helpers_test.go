@@ -9,8 +9,7 @@ import (
 )
 
 // testNetwork is a CA with a node of each of SE, FI and DE and a hub on
-// 127.0.0.1, made once per test binary because key generation dominates
-// the package's test time.
+// 127.0.0.1 and hub.test.
 type testNetwork struct {
 	dir        string
 	ca         *CA
