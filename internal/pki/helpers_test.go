@@ -1,7 +1,10 @@
 package pki
 
 import (
+	"context"
+	"crypto/tls"
 	"errors"
+	"net/http/httptrace"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -73,3 +76,12 @@ func (n *testNetwork) watcher(t *testing.T, now func() time.Time) *CRLWatcher {
 }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+type tlsConfig = tls.Config
+
+// withConnTrace records whether the request reused a connection.
+func withConnTrace(ctx context.Context, reused *bool) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) { *reused = info.Reused },
+	})
+}
