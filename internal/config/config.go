@@ -40,6 +40,10 @@ type Config struct {
 	Retention       time.Duration  // closed cases are purged this long after closing
 	PurgeEvery      time.Duration  // the server purges this often; 0: never (schedule 'childcentre purge')
 	Location        *time.Location // the time zone pages show and forms are read in
+
+	// Signed checkpoints of the audit log's head (docs/security.md).
+	AuditCheckpoints     string        // file the checkpoints are appended to; "" = beside the key file
+	AuditCheckpointEvery time.Duration // how often the server writes one
 }
 
 // Option describes one setting.
@@ -138,6 +142,8 @@ var Options = []Option{
 	{"retention", "CHILDCENTRE_RETENTION", DefaultRetention, false, "closed cases are purged this long after closing: days (1826d) or a duration (43824h); at least 1d", days(func(c *Config) *time.Duration { return &c.Retention })},
 	{"purge-every", "CHILDCENTRE_PURGE_EVERY", "24h", false, "the server erases what --retention no longer allows this often (0: never; then schedule 'childcentre purge')", dur(func(c *Config) *time.Duration { return &c.PurgeEvery })},
 	{"timezone", "CHILDCENTRE_TIMEZONE", "UTC", false, "IANA time zone the pages show times in and forms are read in, e.g. Europe/Stockholm", zone},
+	{"audit-checkpoints", "CHILDCENTRE_AUDIT_CHECKPOINTS", "", false, "file the server appends signed checkpoints of the audit log's head to, where the database's owner cannot write (default: the key file's path + .checkpoints; off: none)", str(func(c *Config) *string { return &c.AuditCheckpoints })},
+	{"audit-checkpoint-every", "CHILDCENTRE_AUDIT_CHECKPOINT_EVERY", "5m", false, "how often the server signs a checkpoint of the audit log's head (1m to 24h)", dur(func(c *Config) *time.Duration { return &c.AuditCheckpointEvery })},
 }
 
 // Load defines the flags of the options named in only (all when empty) on
@@ -254,7 +260,25 @@ func (c *Config) Validate() error {
 	if c.PurgeEvery != 0 && (c.PurgeEvery < time.Hour || c.PurgeEvery > 7*24*time.Hour) {
 		add("--purge-every (CHILDCENTRE_PURGE_EVERY): 0 (never) or between 1h and 168h")
 	}
+	if c.AuditCheckpointEvery != 0 && (c.AuditCheckpointEvery < time.Minute || c.AuditCheckpointEvery > 24*time.Hour) {
+		add("--audit-checkpoint-every (CHILDCENTRE_AUDIT_CHECKPOINT_EVERY): between 1m and 24h")
+	}
 	return errors.Join(p...)
+}
+
+// CheckpointFile returns the file of the audit log's signed checkpoints:
+// AuditCheckpoints, or beside the key file when that is empty; "" when
+// checkpoints are off ("off", or keys given inline and no file named).
+func (c *Config) CheckpointFile() string {
+	switch {
+	case c.AuditCheckpoints == "off":
+		return ""
+	case c.AuditCheckpoints != "":
+		return c.AuditCheckpoints
+	case c.KeyFile != "":
+		return c.KeyFile + ".checkpoints"
+	}
+	return ""
 }
 
 // ValidateStorage checks only what the administration commands need: the

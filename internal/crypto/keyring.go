@@ -58,6 +58,10 @@ const (
 	// PurposeAuditChain derives the audit chain's HMAC key from the chain key:
 	// audit.NewChain(k.Derive(crypto.PurposeAuditChain, 32)).
 	PurposeAuditChain = "audit-chain"
+	// PurposeAuditCheckpoint derives, from the chain key too, the Ed25519
+	// seed that signs checkpoints of the audit log's head: it lives as long
+	// as the chain, so witnesses keep one public key per node.
+	PurposeAuditCheckpoint = "audit-checkpoint"
 	// PurposeCSRF derives the key of CSRF tokens.
 	PurposeCSRF = "csrf"
 	// PurposeAddrPseudonym is the Pseudonym purpose of client addresses in
@@ -178,8 +182,8 @@ func (k *Keyring) Retire(id KeyID) error {
 }
 
 // Derive returns an n-byte secret for purpose, derived with HKDF-SHA256.
-// PurposeAuditChain derives from the chain key, every other label from the
-// index key. Labels are fixed strings of the program ([a-z0-9._/-], at most
+// PurposeAuditChain and PurposeAuditCheckpoint derive from the chain key,
+// every other label from the index key. Labels are fixed strings of the program ([a-z0-9._/-], at most
 // 64): Derive panics on a malformed label or an n outside 1..8160, which are
 // programming errors.
 func (k *Keyring) Derive(purpose string, n int) []byte {
@@ -187,7 +191,7 @@ func (k *Keyring) Derive(purpose string, n int) []byte {
 		panic("crypto: Derive length out of range: " + strconv.Itoa(n))
 	}
 	root := k.index.key
-	if purpose == PurposeAuditChain {
+	if purpose == PurposeAuditChain || purpose == PurposeAuditCheckpoint {
 		root = k.chain.key
 	}
 	return k.subkey(root, "derive/"+purpose, n)
