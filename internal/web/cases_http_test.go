@@ -287,8 +287,10 @@ func TestRegisterValidation(t *testing.T) {
 // searchNames returns the names in the results table, in order.
 func searchNames(body string) []string {
 	var out []string
-	for _, m := range regexp.MustCompile(`<a href="/children/\d+">([^<]*)</a>`).FindAllStringSubmatch(body, -1) {
-		out = append(out, html.UnescapeString(m[1]))
+	// Names are isolated in <bdi> (issue 10 L3): a name written right to
+	// left cannot reorder what follows it.
+	for _, m := range regexp.MustCompile(`<a href="/children/\d+"><bdi>([^<]*)</bdi> <bdi>([^<]*)</bdi></a>`).FindAllStringSubmatch(body, -1) {
+		out = append(out, html.UnescapeString(m[1]+" "+m[2]))
 	}
 	return out
 }
