@@ -19,7 +19,7 @@ import (
 func invisibleInName(r rune) bool {
 	switch {
 	case r >= 0x202A && r <= 0x202E, // LRE, RLE, PDF, LRO, RLO
-		r >= 0x2066 && r <= 0x2069, // LRI, RLI, FSI, PDI
+		r >= 0x2066 && r <= 0x2069,            // LRI, RLI, FSI, PDI
 		r == 0x200E, r == 0x200F, r == 0x061C, // LRM, RLM, ALM
 		r == 0x200B, r == 0x2060, r == 0xFEFF, r == 0x180E, // zero-width space, word joiner, BOM, Mongolian vowel separator
 		r == 0x200C, r == 0x200D: // ZWNJ, ZWJ: see validName
