@@ -18,13 +18,13 @@ import (
 func init() {
 	register(&Command{
 		Name:    "audit verify",
-		Args:    "[--anchor SEQ:HASH]... [--database URL] (--key-file FILE | --keys B64) [--audit-checkpoints FILE]",
+		Args:    "[--anchor SEQ:HASH]... [--database URL] (--key-file FILE | $CHILDCENTRE_KEYS) [--audit-checkpoints FILE]",
 		Summary: "check the audit log's hash chain against its signed checkpoints, and every record's creation against the log; exit 1 naming the first problem",
 		Run:     runAuditVerify,
 	})
 	register(&Command{
 		Name:    "audit checkpoint",
-		Args:    "[--database URL] (--key-file FILE | --keys B64) [--audit-checkpoints FILE]",
+		Args:    "[--database URL] (--key-file FILE | $CHILDCENTRE_KEYS) [--audit-checkpoints FILE]",
 		Summary: "sign a checkpoint of the audit log's head now and append it to the checkpoint file (serve does it every few minutes)",
 		Run:     runAuditCheckpoint,
 	})

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -155,6 +156,10 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, only ...s
 	opts := selected(only)
 	flags := make(map[string]*string, len(opts))
 	for _, o := range opts {
+		if o.Secret {
+			flags[o.Flag] = secretFlag(fs, o)
+			continue
+		}
 		flags[o.Flag] = fs.String(o.Flag, "", o.Help)
 	}
 	if err := fs.Parse(args); err != nil {
@@ -191,6 +196,45 @@ func selected(only []string) []Option {
 		}
 	}
 	return out
+}
+
+// secretFlags are the secret options that may still be given as a flag
+// when what is given holds no secret: a database URL without a password
+// (a SQLite path, a PostgreSQL URL relying on a .pgpass file or
+// certificates). Every other secret has no flag.
+var secretFlags = map[string]func(v string) error{
+	"database": func(v string) error {
+		if u, err := url.Parse(v); err == nil && u.User != nil {
+			if _, has := u.User.Password(); has {
+				return errors.New("holds a password")
+			}
+		}
+		if strings.Contains(strings.ToLower(v), "password=") {
+			return errors.New("holds a password")
+		}
+		return nil
+	},
+}
+
+// secretFlag defines the flag of a secret option. A secret given on the
+// command line is visible to every user of the machine (ps, /proc) and
+// kept in shell history, so the flag is refused: the secret comes from
+// the environment variable or the file its _FILE variable names (issue 10
+// L4). The flag still exists, so that the refusal can say where to put it.
+func secretFlag(fs *flag.FlagSet, o Option) *string {
+	v := new(string)
+	check := secretFlags[o.Flag]
+	fs.Func(o.Flag, o.Help+" (secret: from "+o.Env+" or "+o.Env+"_FILE, not from the command line)", func(s string) error {
+		if check == nil {
+			return fmt.Errorf("a secret is never taken from the command line; set %s or %s_FILE", o.Env, o.Env)
+		}
+		if err := check(s); err != nil {
+			return fmt.Errorf("%v: a secret is never taken from the command line; set %s or %s_FILE", err, o.Env, o.Env)
+		}
+		*v = s
+		return nil
+	})
+	return v
 }
 
 // value returns an option's value and where it came from, for messages.
