@@ -69,6 +69,7 @@ var expectedRoutes = map[string]expectation{
 	"GET /audit": {perm: auth.PermAuditRead, roles: auditors},
 
 	"GET /children":                  {perm: auth.PermCasesRead, roles: caseReaders},
+	"POST /children/search":          {perm: auth.PermCasesRead, roles: caseReaders},
 	"GET /children/new":              {perm: auth.PermCasesWrite, roles: caseWriters},
 	"POST /children":                 {perm: auth.PermCasesWrite, roles: caseWriters},
 	"GET /children/{id}":             {perm: auth.PermCasesRead, roles: caseReaders},

@@ -320,7 +320,7 @@ func TestSearchSpellings(t *testing.T) {
 		{"Lukasz", "Łukasz Kowalski"},
 		{"Oleksandr", "Олександр Шевченко"},
 	} {
-		rec := e.do(h, req{method: "GET", path: "/children?q=" + url.QueryEscape(tc.q), session: ru.officer})
+		rec := e.do(h, req{method: "POST", path: "/children/search", form: url.Values{"q": {tc.q}}, session: ru.officer})
 		names := searchNames(rec.Body.String())
 		if rec.Code != 200 || len(names) == 0 || names[0] != tc.first {
 			t.Errorf("%q: %d, found %q, want %q first", tc.q, rec.Code, names, tc.first)

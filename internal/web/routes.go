@@ -84,6 +84,7 @@ func (s *Server) routeTable() []Route {
 
 		// Case registry: children.
 		{Method: "GET", Pattern: "/children", Name: "children", Permission: auth.PermCasesRead, handler: h(s.childrenPage)},
+		{Method: "POST", Pattern: "/children/search", Name: "children_search", Permission: auth.PermCasesRead, handler: h(s.childrenPage)},
 		{Method: "GET", Pattern: "/children/new", Name: "child_new", Permission: auth.PermCasesWrite, handler: h(s.registerPage)},
 		{Method: "POST", Pattern: "/children", Name: "child_register", Permission: auth.PermCasesWrite, handler: h(s.registerSubmit)},
 		{Method: "GET", Pattern: "/children/{id}", Name: "child", Permission: auth.PermCasesRead, handler: h(s.childPage)},
