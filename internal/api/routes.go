@@ -101,7 +101,11 @@ func (s *Server) authenticate(rt *Route, next http.Handler) http.Handler {
 		tok, err := s.tokens.Authenticate(r.Context(), secret)
 		if err != nil {
 			if tok != nil && errs.Is(err, errs.Unauthorized) {
-				s.deny(w, r, tok, "revoked")
+				reason := "revoked"
+				if !tok.Revoked() {
+					reason = "expired"
+				}
+				s.deny(w, r, tok, reason)
 			}
 			s.fail(w, r, err, nil)
 			return
