@@ -45,6 +45,7 @@ type Filter struct {
 	Action  string // prefix match: "auth." selects every sign-in event
 	Actor   string
 	Target  string
+	Seq     int64     // one entry; 0 = any
 	From    time.Time // inclusive; zero = no bound
 	To      time.Time // exclusive; zero = no bound
 	Limit   int

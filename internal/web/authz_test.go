@@ -66,7 +66,8 @@ var expectedRoutes = map[string]expectation{
 	"POST /admin/users/{id}/second-factor": {perm: auth.PermUsersManage, roles: admins},
 	"POST /admin/users/{id}/password":      {perm: auth.PermUsersManage, roles: admins},
 
-	"GET /audit": {perm: auth.PermAuditRead, roles: auditors},
+	"GET /audit":       {perm: auth.PermAuditRead, roles: auditors},
+	"GET /audit/{seq}": {perm: auth.PermAuditRead, roles: auditors},
 
 	"GET /children":                  {perm: auth.PermCasesRead, roles: caseReaders},
 	"POST /children/search":          {perm: auth.PermCasesRead, roles: caseReaders},

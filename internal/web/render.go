@@ -25,6 +25,8 @@ var pageNames = []string{
 	// The case registry (handlers_cases*.go).
 	"search", "register", "register_duplicates", "child", "child_edit", "child_history",
 	"case", "case_edit", "case_print",
+	// One audit log entry, whole (handlers_audit_entry.go).
+	"audit_entry",
 }
 
 // partials are parsed with every page: form controls shared by several

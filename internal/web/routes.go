@@ -81,6 +81,7 @@ func (s *Server) routeTable() []Route {
 
 		// Audit log.
 		{Method: "GET", Pattern: "/audit", Name: "audit", Permission: auth.PermAuditRead, handler: h(s.auditPage)},
+		{Method: "GET", Pattern: "/audit/{seq}", Name: "audit_entry", Permission: auth.PermAuditRead, handler: h(s.auditEntryPage)},
 
 		// Case registry: children.
 		{Method: "GET", Pattern: "/children", Name: "children", Permission: auth.PermCasesRead, handler: h(s.childrenPage)},
