@@ -25,6 +25,8 @@ const (
 	ActUserResetFactor    = "user.reset_second_factor"
 	ActUserResetPassword  = "user.reset_password"
 	ActUserLanguage       = "user.language"
+	ActUserApprove        = "user.approve"
+	ActPasswordSet        = "auth.password_set"
 	ActAuditRead          = "audit.read"
 	ActAuditVerify        = "audit.verify"
 	ActAuditAnchor        = "audit.anchor"
@@ -80,6 +82,8 @@ var catalogue = []ActionInfo{
 	{ActUserResetFactor, "An administrator reset an account's second factor; it must be enrolled again."},
 	{ActUserResetPassword, "An administrator set a new password for an account."},
 	{ActUserLanguage, "The user chose another interface language."},
+	{ActUserApprove, "A second administrator approved an account of a supervisor, administrator or auditor; it may sign in."},
+	{ActPasswordSet, "A new user set their password through their one-time enrolment link."},
 	{ActAuditRead, "The audit log was read (the auditor's page or an export)."},
 	{ActAuditVerify, "The audit chain was verified (Outcome says whether it was intact)."},
 	{ActAuditAnchor, "The chain's last hash was recorded outside the database as an anchor for later verification."},

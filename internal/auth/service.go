@@ -217,6 +217,7 @@ func scrub(u *User) *User {
 	c := *u
 	c.PasswordHash = ""
 	c.TOTPSecret = nil
+	c.EnrolHash = nil
 	return &c
 }
 

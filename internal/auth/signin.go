@@ -87,7 +87,7 @@ func (s *Service) SignIn(ctx context.Context, username, password, addr string) (
 		return "", nil, errs.Wrap(err, "auth: read user")
 	}
 	phc := s.dummy
-	if u != nil {
+	if u != nil && u.PasswordHash != "" {
 		phc = u.PasswordHash
 	}
 	ok, rehash, err := s.hasher.Verify(ctx, password, phc)
@@ -95,13 +95,21 @@ func (s *Service) SignIn(ctx context.Context, username, password, addr string) (
 		return "", nil, err
 	}
 
-	if u == nil || !ok || u.Disabled || tooLong {
+	// An account without a password yet (its enrolment link not used) is
+	// checked against the dummy hash, which nothing matches; a pending one
+	// awaits a second administrator's approval (invite.go).
+	if u != nil && u.PasswordHash == "" {
+		ok = false
+	}
+	if u == nil || !ok || u.Disabled || u.Pending || tooLong {
 		rec := audit.Record{Time: s.now(), Actor: "anonymous", Action: "auth.signin_failed", Outcome: "failed", Addr: addr}
 		switch {
 		case u == nil:
 			rec.Detail = "unknown_account" // never the typed name: it may be a password
 		case u.Disabled:
 			rec.Target, rec.Country, rec.Detail = userRef(u.ID), string(u.Country), "disabled"
+		case u.Pending && ok:
+			rec.Target, rec.Country, rec.Detail = userRef(u.ID), string(u.Country), "pending_approval"
 		default:
 			rec.Target, rec.Country, rec.Detail = userRef(u.ID), string(u.Country), "bad_password"
 		}

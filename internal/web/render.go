@@ -27,6 +27,8 @@ var pageNames = []string{
 	"case", "case_edit", "case_print",
 	// One audit log entry, whole (handlers_audit_entry.go).
 	"audit_entry",
+	// The new user's enrolment link (handlers_welcome.go).
+	"welcome",
 }
 
 // partials are parsed with every page: form controls shared by several
