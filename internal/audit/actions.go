@@ -35,6 +35,7 @@ const (
 	ActSystemStop         = "system.stop"
 	ActKeysRotate         = "keys.rotate"
 	ActKeysRetire         = "keys.retire"
+	ActKeysRotateIndex    = "keys.rotate_index"
 	ActChildRead          = "child.read"
 	ActChildCreate        = "child.create"
 	ActChildUpdate        = "child.update"
@@ -92,6 +93,7 @@ var catalogue = []ActionInfo{
 	{ActSystemStop, "The server stopped after a shutdown signal."},
 	{ActKeysRotate, "A new data key became primary; values are being re-sealed under it."},
 	{ActKeysRetire, "An old data key was removed after every value was re-sealed."},
+	{ActKeysRotateIndex, "The index key was replaced and every child's blind-index tokens and linkage encoding recomputed under it."},
 	{ActChildRead, "A child's record was opened."},
 	{ActChildCreate, "A child was registered."},
 	{ActChildUpdate, "A child's record was changed (Detail lists the fields, not the values)."},

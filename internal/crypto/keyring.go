@@ -298,3 +298,20 @@ func (k *Keyring) Format(f fmt.State, verb rune) { fmt.Fprint(f, k.String()) }
 
 // LogValue redacts the keyring in log/slog records.
 func (k *Keyring) LogValue() slog.Value { return slog.StringValue(k.String()) }
+
+// WithNewIndexKey returns a copy of k with a fresh random index key (issue
+// 10 M3): the data and chain keys are the same, so sealed values and the
+// audit chain stay readable, but every blind index, linkage encoding,
+// address pseudonym and CSRF key derived from the index key changes. The
+// caller recomputes the blind indexes and encodings ('childcentre keys
+// rotate-index') before it replaces the key file.
+func (k *Keyring) WithNewIndexKey(now time.Time) *Keyring {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	n := &Keyring{data: make(map[KeyID]*dataKey, len(k.data)), primary: k.primary, chain: k.chain,
+		index: &rootKey{created: now.UTC().Truncate(time.Second), key: randomKey()}, Now: k.Now}
+	for id, d := range k.data {
+		n.data[id] = d
+	}
+	return n
+}
