@@ -67,7 +67,9 @@ func runKeysRotateIndex(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := node.OpenDB(ctx, c, old, node.NewLogger(c, env.Stderr), env.Now)
+	// The chain key is the same in both; the new index key seals the
+	// encodings the re-index writes.
+	db, err := node.OpenDB(ctx, c, next, node.NewLogger(c, env.Stderr), env.Now)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/cases"
+	"github.com/cbss-egcc/childcentre/internal/config"
 	"github.com/cbss-egcc/childcentre/internal/crypto"
 	"github.com/cbss-egcc/childcentre/internal/node"
 	"github.com/cbss-egcc/childcentre/internal/store"
@@ -28,7 +29,7 @@ func TestKeysRotateIndex(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		db, err := store.Open(ctx, store.Options{URL: dbPath, Chain: node.ChainOf(kr)})
+		db, err := node.OpenDB(ctx, &config.Config{DatabaseURL: dbPath}, kr, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +79,7 @@ func TestKeysRotateIndex(t *testing.T) {
 		t.Fatalf("after, new key: search %d, duplicates %d", s, d)
 	}
 	_, _, staleSvc := func() (*crypto.Keyring, *store.DB, *cases.Service) {
-		db2, err := store.Open(ctx, store.Options{URL: dbPath, Chain: node.ChainOf(oldKeys)})
+		db2, err := node.OpenDB(ctx, &config.Config{DatabaseURL: dbPath}, oldKeys, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -56,11 +56,16 @@ func Keyring(c *config.Config) (*crypto.Keyring, error) {
 
 // OpenDB opens the database with the audit chain keyed from kr.
 func OpenDB(ctx context.Context, c *config.Config, kr *crypto.Keyring, logger *slog.Logger, now func() time.Time) (*store.DB, error) {
+	atRest, err := crypto.NewFieldCipher(kr.Derive(crypto.PurposeLinkageAtRest, 32))
+	if err != nil {
+		return nil, err
+	}
 	return store.Open(ctx, store.Options{
-		URL:    c.DatabaseURL,
-		Chain:  ChainOf(kr),
-		Now:    now,
-		Logger: logger,
+		URL:           c.DatabaseURL,
+		Chain:         ChainOf(kr),
+		Now:           now,
+		Logger:        logger,
+		LinkageAtRest: atRest,
 	})
 }
 

@@ -91,7 +91,7 @@ func (tx casesTx) CreateChildren(ctx context.Context, recs []*cases.ChildRecord)
 		refs[i] = r.Ref
 		rows[i] = []any{r.Ref, string(r.Country), nullString(r.NationalRef), string(r.Sex), string(r.BirthPrecision),
 			r.BirthYear, words(r.Citizenships), words(r.Languages), r.GivenNames, r.FamilyName, r.BirthDate,
-			r.BirthPlace, r.Notes, r.Linkage, r.Version, tx.t(created), tx.t(updated)}
+			r.BirthPlace, r.Notes, tx.db.linkageOf(r), r.Version, tx.t(created), tx.t(updated)}
 	}
 	err := tx.insertMany(ctx, "children", []string{"ref", "country", "national_ref", "sex", "birth_precision",
 		"birth_year", "citizenships", "languages", "given_names", "family_name", "birth_date", "birth_place", "notes",

@@ -52,7 +52,7 @@ func (tx casesTx) CreateChild(ctx context.Context, r *cases.ChildRecord) error {
 		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		r.Ref, string(r.Country), nullString(r.NationalRef), string(r.Sex), string(r.BirthPrecision), r.BirthYear,
 		words(r.Citizenships), words(r.Languages), r.GivenNames, r.FamilyName, r.BirthDate, r.BirthPlace, r.Notes,
-		r.Linkage, r.Version, tx.t(created), tx.t(updated)).Scan(&r.ID)
+		tx.db.linkageOf(r), r.Version, tx.t(created), tx.t(updated)).Scan(&r.ID)
 	if err != nil {
 		return childConflict(err, op)
 	}
@@ -113,7 +113,7 @@ func (tx casesTx) UpdateChild(ctx context.Context, r *cases.ChildRecord) error {
 		linkage = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
 		nullString(r.NationalRef), string(r.Sex), string(r.BirthPrecision), r.BirthYear,
 		words(r.Citizenships), words(r.Languages), r.GivenNames, r.FamilyName, r.BirthDate, r.BirthPlace, r.Notes,
-		r.Linkage, tx.t(updated), r.ID, r.Version)
+		tx.db.linkageOf(r), tx.t(updated), r.ID, r.Version)
 	if err != nil {
 		return childConflict(err, op)
 	}

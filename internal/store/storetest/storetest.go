@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/audit"
+	"github.com/cbss-egcc/childcentre/internal/crypto"
 	"github.com/cbss-egcc/childcentre/internal/store"
 )
 
@@ -111,9 +112,17 @@ func admin(t testing.TB, dbURL, stmt string) {
 	}
 }
 
+// LinkageKey seals the linkage encodings of every test database, so that
+// the suites run with encodings sealed at rest as a node stores them.
+var LinkageKey = []byte("storetest linkage-at-rest key 32")
+
 func open(t testing.TB, dbURL string, opts []Option) *store.DB {
 	t.Helper()
-	o := store.Options{URL: dbURL, Chain: Chain(), MaxReadConns: 4}
+	atRest, err := crypto.NewFieldCipher(LinkageKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := store.Options{URL: dbURL, Chain: Chain(), MaxReadConns: 4, LinkageAtRest: atRest}
 	for _, f := range opts {
 		f(&o)
 	}
