@@ -3,7 +3,10 @@ package crypto
 import (
 	"bytes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 
 	"golang.org/x/crypto/chacha20poly1305"
 
@@ -24,7 +27,10 @@ var fieldMagic = []byte{0xCC, 'L', 1}
 
 // FieldCipher seals the values of one column under one key with
 // XChaCha20-Poly1305, bound as associated data to the record they belong to.
-type FieldCipher struct{ aead cipher.AEAD }
+type FieldCipher struct {
+	aead   cipher.AEAD
+	macKey []byte
+}
 
 // NewFieldCipher returns a FieldCipher under a 32-byte key.
 func NewFieldCipher(key []byte) (*FieldCipher, error) {
@@ -32,7 +38,9 @@ func NewFieldCipher(key []byte) (*FieldCipher, error) {
 	if err != nil {
 		return nil, errs.Wrap(err, "crypto: field cipher")
 	}
-	return &FieldCipher{aead: a}, nil
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("childcentre field mac"))
+	return &FieldCipher{aead: a, macKey: m.Sum(nil)}, nil
 }
 
 // Seal returns magic | nonce | ciphertext of v bound to aad.
@@ -58,4 +66,19 @@ func (f *FieldCipher) Open(v []byte, aad string) ([]byte, error) {
 		return nil, errs.E(errs.Internal, "crypto: a sealed field does not open (another key, or moved to another record)")
 	}
 	return pt, nil
+}
+
+// PurposeNationalRefAtRest derives, from the index key, the key that keeps
+// national references at rest: a keyed hash for lookups, a sealed copy for
+// reading (issue 10 M3).
+const PurposeNationalRefAtRest = "national-ref-at-rest"
+
+// Mac returns a keyed hash of v, under a key of its own derived from the
+// cipher's, as text: "k1:" and 22 characters of base64url (128 bits). Equal
+// values give equal hashes, so a column of them serves lookups and
+// uniqueness without holding the values.
+func (f *FieldCipher) Mac(v string) string {
+	m := hmac.New(sha256.New, f.macKey)
+	m.Write([]byte(v))
+	return "k1:" + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }

@@ -60,12 +60,18 @@ func OpenDB(ctx context.Context, c *config.Config, kr *crypto.Keyring, logger *s
 	if err != nil {
 		return nil, err
 	}
+	natRef, err := crypto.NewFieldCipher(kr.Derive(crypto.PurposeNationalRefAtRest, 32))
+	if err != nil {
+		return nil, err
+	}
 	return store.Open(ctx, store.Options{
 		URL:           c.DatabaseURL,
 		Chain:         ChainOf(kr),
 		Now:           now,
 		Logger:        logger,
 		LinkageAtRest: atRest,
+		// The national reference: a keyed hash and a sealed copy.
+		NationalRefAtRest: natRef,
 	})
 }
 

@@ -3,9 +3,11 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/cbss-egcc/childcentre/internal/cases"
+	"github.com/cbss-egcc/childcentre/internal/errs"
 	"github.com/cbss-egcc/childcentre/internal/store"
 	"github.com/cbss-egcc/childcentre/internal/store/storetest"
 )
@@ -63,6 +65,62 @@ func TestLinkageSealedAtRest(t *testing.T) {
 		})
 		if err == nil {
 			t.Fatal("an encoding moved to another record opened")
+		}
+	})
+}
+
+// TestNationalRefAtRest: the national reference column holds a keyed hash,
+// the reference itself is sealed; lookups by reference, uniqueness per
+// country and rows from before (in clear) all still work (issue 10 M3).
+func TestNationalRefAtRest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		cs := store.NewCaseStore(db)
+		a, b := childRec("SE", "MIG-2025/0042"), childRec("SE", "MIG-LEGACY-7")
+		if err := cs.Update(ctx, func(tx cases.Tx) error {
+			if err := tx.CreateChild(ctx, a); err != nil {
+				return err
+			}
+			return tx.CreateChildren(ctx, []*cases.ChildRecord{b})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var key string
+		var sealed []byte
+		if err := db.SQL().QueryRow(db.Rebind(`SELECT national_ref, national_ref_sealed FROM children WHERE id = ?`), a.ID).Scan(&key, &sealed); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(key, "0042") || bytes.Contains(sealed, []byte("0042")) || !strings.HasPrefix(key, "k1:") {
+			t.Fatalf("the reference is stored in clear: %q %x", key, sealed)
+		}
+		// A row from before the migration: the reference in clear.
+		if _, err := db.SQL().Exec(db.Rebind(`UPDATE children SET national_ref = ?, national_ref_sealed = NULL WHERE id = ?`), "MIG-LEGACY-7", b.ID); err != nil {
+			t.Fatal(err)
+		}
+		err := cs.View(ctx, func(tx cases.Tx) error {
+			r, err := tx.ChildByNationalRef(ctx, "SE", "MIG-2025/0042")
+			if err != nil || r.ID != a.ID || r.NationalRef != "MIG-2025/0042" {
+				t.Errorf("lookup: %+v %v", r, err)
+			}
+			rs, err := tx.ChildrenByNationalRef(ctx, "SE", []string{"MIG-2025/0042", "MIG-LEGACY-7", "nothing"})
+			if err != nil || len(rs) != 2 {
+				t.Errorf("lookup of many: %d %v", len(rs), err)
+			}
+			for _, r := range rs {
+				if r.NationalRef != "MIG-2025/0042" && r.NationalRef != "MIG-LEGACY-7" {
+					t.Errorf("read back %q", r.NationalRef)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Still unique per country.
+		err = cs.Update(ctx, func(tx cases.Tx) error { return tx.CreateChild(ctx, childRec("SE", "MIG-2025/0042")) })
+		if errs.CodeOf(err) != errs.Conflict {
+			t.Fatalf("duplicate reference: %v", err)
 		}
 	})
 }

@@ -40,6 +40,9 @@ type Options struct {
 	// LinkageAtRest seals the records' linkage encodings in the database
 	// (linkage_atrest.go); nil stores them as given.
 	LinkageAtRest *crypto.FieldCipher
+	// NationalRefAtRest keeps national references as a keyed hash and a
+	// sealed copy (linkage_atrest.go); nil stores them in clear.
+	NationalRefAtRest *crypto.FieldCipher
 }
 
 // DefaultMaxConns is the pool size when Options.MaxReadConns is zero.
@@ -66,6 +69,7 @@ type DB struct {
 	chain *audit.Chain
 	// linkageAtRest seals linkage encodings (Options.LinkageAtRest).
 	linkageAtRest *crypto.FieldCipher
+	natRefAtRest  *crypto.FieldCipher
 	now           func() time.Time
 	log           *slog.Logger
 }
@@ -76,7 +80,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	if opt.URL == "" {
 		return nil, errs.Field("database", "no database given")
 	}
-	db := &DB{chain: opt.Chain, now: opt.Now, log: opt.Logger, linkageAtRest: opt.LinkageAtRest}
+	db := &DB{chain: opt.Chain, now: opt.Now, log: opt.Logger, linkageAtRest: opt.LinkageAtRest, natRefAtRest: opt.NationalRefAtRest}
 	if db.now == nil {
 		db.now = time.Now
 	}

@@ -116,13 +116,23 @@ func admin(t testing.TB, dbURL, stmt string) {
 // the suites run with encodings sealed at rest as a node stores them.
 var LinkageKey = []byte("storetest linkage-at-rest key 32")
 
-func open(t testing.TB, dbURL string, opts []Option) *store.DB {
+// AtRest sets the ciphers of the values kept sealed at rest by the store
+// (linkage encodings, national references) on o, as a node sets them.
+func AtRest(t testing.TB, o *store.Options) {
 	t.Helper()
-	atRest, err := crypto.NewFieldCipher(LinkageKey)
-	if err != nil {
+	var err error
+	if o.LinkageAtRest, err = crypto.NewFieldCipher(LinkageKey); err != nil {
 		t.Fatal(err)
 	}
-	o := store.Options{URL: dbURL, Chain: Chain(), MaxReadConns: 4, LinkageAtRest: atRest}
+	if o.NationalRefAtRest, err = crypto.NewFieldCipher([]byte("storetest national-ref at rest 32"[:32])); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func open(t testing.TB, dbURL string, opts []Option) *store.DB {
+	t.Helper()
+	o := store.Options{URL: dbURL, Chain: Chain(), MaxReadConns: 4}
+	AtRest(t, &o)
 	for _, f := range opts {
 		f(&o)
 	}
