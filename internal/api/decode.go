@@ -58,6 +58,9 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) [
 // decode decodes body strictly into v, a pointer to a struct, and reports
 // every problem found; v is set only when there is none.
 func decode(body []byte, v any) []FieldProblem {
+	if !validText(body) {
+		return []FieldProblem{{Field: "", Detail: errNotUTF8}}
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	wk := &walker{dec: dec}

@@ -15,7 +15,7 @@ var fieldPath = regexp.MustCompile(`^$|^(?:[A-Za-z][A-Za-z0-9_]*|\(unknown field
 // details are the messages decode may give; none carries a value.
 var details = regexp.MustCompile(`^(is not a field of this input|appears more than once|must be an object|must be an array|` +
 	`must be a string|must be true or false|must be an integer|must be a date and time in RFC 3339 format, e\.g\. 2025-06-02T10:30:00Z|` +
-	`unexpected data after the JSON document|the document does not match the operation's input|` +
+	`unexpected data after the JSON document|the body is not valid UTF-8 text \(invalid bytes or an unpaired surrogate escape\)|the document does not match the operation's input|` +
 	`is not valid JSON|is not valid JSON \(at byte \d+\)|is not valid JSON \(it ends too early\))$`)
 
 // checkDecode decodes data into a new T and checks the decoder's promises:
@@ -89,6 +89,12 @@ func TestDecodeProblems(t *testing.T) {
 		{`{"child":null,"case":{"consent":null}}`, nil},
 		{`{"child":{},"case":{}}x`, []string{": unexpected data after the JSON document"}},
 		{`{"child": x}`, []string{": is not valid JSON (at byte 11)"}}, // counted from 1: the x
+		// Invalid UTF-8 and unpaired surrogates are refused, not replaced
+		// by U+FFFD (issue 10 L2); pairs and escaped backslashes are fine.
+		{"{\"child\":{\"given_names\":\"Amir\xff\"}}", []string{": " + errNotUTF8}},
+		{`{"child":{"given_names":"Amir\ud800"}}`, []string{": " + errNotUTF8}},
+		{`{"child":{"given_names":"Amir\udc00x"}}`, []string{": " + errNotUTF8}},
+		{`{"child":{"given_names":"\ud83d\ude00 \\ud800 \u00e9"}}`, nil},
 	}
 	for _, tt := range tests {
 		var reg Registration

@@ -46,7 +46,17 @@ var searchParams = map[string]string{"q": "text", "status": "status", "category"
 
 // search lists or searches the country's children, with their cases.
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
-	q, probs := searchQuery(r.URL.Query())
+	if r.URL.Query().Has("q") {
+		s.invalid(w, r, []FieldProblem{qInURL})
+		return
+	}
+	s.runSearch(w, r, r.URL.Query())
+}
+
+// runSearch runs a search given as query parameters (GET) or as the
+// parameters of a SearchRequest (POST).
+func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, params url.Values) {
+	q, probs := searchQuery(params)
 	if len(probs) > 0 {
 		s.invalid(w, r, probs)
 		return
@@ -145,12 +155,6 @@ func (s *Server) child(w http.ResponseWriter, r *http.Request) {
 }
 
 // childByRef returns the child held under a national reference.
-func (s *Server) childByRef(w http.ResponseWriter, r *http.Request) {
-	ref := r.PathValue("ref")
-	c, err := s.cases.ChildByNationalRef(r.Context(), state(r).actor(), ref)
-	s.answerChild(w, r, c, err)
-}
-
 func (s *Server) answerChild(w http.ResponseWriter, r *http.Request, c *cases.Child, err error) {
 	var ks []*cases.Case
 	if err == nil {

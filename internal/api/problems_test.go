@@ -61,7 +61,11 @@ func TestProblems(t *testing.T) {
 			409, "conflict", []string{"child.national_ref"}},
 		{"no such child", req{method: "GET", path: "/api/v1/children/999999"}, 404, "not_found", nil},
 		{"not an id", req{method: "GET", path: "/api/v1/children/abc"}, 404, "not_found", nil},
-		{"no such reference", req{method: "GET", path: "/api/v1/children/by-ref/Zebulon"}, 404, "not_found", nil},
+		{"no such reference", req{method: "POST", path: "/api/v1/children:by-ref", body: map[string]string{"national_ref": "Zebulon"}}, 404, "not_found", nil},
+		// Nothing identifying in a URL (issue 10 M1): names are POSTed.
+		{"a name in the URL", req{method: "GET", path: "/api/v1/children?q=Zebulon"}, 422, "invalid", []string{"q"}},
+		{"no reference", req{method: "POST", path: "/api/v1/children:by-ref", body: map[string]string{}}, 422, "invalid", []string{"national_ref"}},
+		{"a search body with an unknown field", req{method: "POST", path: "/api/v1/children:search", body: map[string]any{"name": "Zebulon"}}, 400, "malformed", []string{"name"}},
 		{"no such route", req{method: "GET", path: "/api/v1/nothing"}, 404, "not_found", nil},
 		{"no such version of the API", req{method: "GET", path: "/api/v2/children"}, 404, "not_found", nil},
 		{"method not allowed", req{method: "DELETE", path: "/api/v1/children/" + id}, 405, "method_not_allowed", nil},

@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,7 +53,7 @@ func TestRegisterAndRead(t *testing.T) {
 		t.Errorf("ETag = %q", r.header.Get("ETag"))
 	}
 	// A national reference with a slash travels escaped.
-	e.do(req{method: "GET", path: "/api/v1/children/by-ref/MIG-2025%2F0042", token: tok}).must(t, http.StatusOK).into(t, &byRef)
+	e.do(req{method: "POST", path: "/api/v1/children:by-ref", body: map[string]string{"national_ref": "MIG-2025/0042"}, token: tok}).must(t, http.StatusOK).into(t, &byRef)
 	if byID.ID != c.ID || byRef.ID != c.ID || len(byID.Cases) != 1 || byID.Cases[0].ID != k.ID || byRef.NationalRef != "MIG-2025/0042" {
 		t.Errorf("by id %+v, by reference %+v", byID, byRef)
 	}
@@ -93,8 +95,18 @@ func TestUpdateVersions(t *testing.T) {
 		if r.header.Get("ETag") != `"v3"` {
 			t.Errorf("update by body version: ETag %q", r.header.Get("ETag"))
 		}
-		if ups := e.entries(audit.ActChildUpdate); len(ups) != 2 || ups[0].Detail != "given_names" {
-			t.Errorf("child.update entries = %+v", ups)
+		// Two updates, and the refused stale ones audited as refused.
+		var ok, refused int
+		for _, u := range e.entries(audit.ActChildUpdate) {
+			switch {
+			case u.Outcome == "ok" && u.Detail == "given_names":
+				ok++
+			case u.Outcome == "refused" && u.Detail == "stale_version":
+				refused++
+			}
+		}
+		if ok != 2 || refused != 2 {
+			t.Errorf("child.update entries: %d ok, %d refused", ok, refused)
 		}
 	})
 }
@@ -182,6 +194,12 @@ func TestSearch(t *testing.T) {
 
 	search := func(query string) api.SearchResults {
 		var res api.SearchResults
+		// Names are POSTed, never put in the URL (issue 10 M1).
+		if q, ok := strings.CutPrefix(query, "q="); ok {
+			name, _ := url.QueryUnescape(q)
+			e.do(req{method: "POST", path: "/api/v1/children:search", body: map[string]string{"q": name}, token: tok}).must(t, http.StatusOK).into(t, &res)
+			return res
+		}
 		e.do(req{method: "GET", path: "/api/v1/children?" + query, token: tok}).must(t, http.StatusOK).into(t, &res)
 		return res
 	}

@@ -33,7 +33,8 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Pattern: "/api/v1/children", Scope: tokens.ScopeWrite, Name: "child_register", handler: h(s.register)},
 		{Method: "GET", Pattern: "/api/v1/children", Scope: tokens.ScopeRead, Name: "child_search", handler: h(s.search)},
 		{Method: "GET", Pattern: "/api/v1/children/{id}", Scope: tokens.ScopeRead, Name: "child", handler: h(s.child)},
-		{Method: "GET", Pattern: "/api/v1/children/by-ref/{ref}", Scope: tokens.ScopeRead, Name: "child_by_ref", handler: h(s.childByRef)},
+		{Method: "POST", Pattern: "/api/v1/children:search", Scope: tokens.ScopeRead, Name: "child_search_post", handler: h(s.searchPost)},
+		{Method: "POST", Pattern: "/api/v1/children:by-ref", Scope: tokens.ScopeRead, Name: "child_by_ref", handler: h(s.childByRefPost)},
 		{Method: "PUT", Pattern: "/api/v1/children/{id}", Scope: tokens.ScopeWrite, Name: "child_update", handler: h(s.updateChild)},
 		{Method: "POST", Pattern: "/api/v1/children/{id}/cases", Scope: tokens.ScopeWrite, Name: "case_open", handler: h(s.openCase)},
 
@@ -100,7 +101,11 @@ func (s *Server) authenticate(rt *Route, next http.Handler) http.Handler {
 		tok, err := s.tokens.Authenticate(r.Context(), secret)
 		if err != nil {
 			if tok != nil && errs.Is(err, errs.Unauthorized) {
-				s.deny(w, r, tok, "revoked")
+				reason := "revoked"
+				if !tok.Revoked() {
+					reason = "expired"
+				}
+				s.deny(w, r, tok, reason)
 			}
 			s.fail(w, r, err, nil)
 			return

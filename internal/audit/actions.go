@@ -25,6 +25,8 @@ const (
 	ActUserResetFactor    = "user.reset_second_factor"
 	ActUserResetPassword  = "user.reset_password"
 	ActUserLanguage       = "user.language"
+	ActUserApprove        = "user.approve"
+	ActPasswordSet        = "auth.password_set"
 	ActAuditRead          = "audit.read"
 	ActAuditVerify        = "audit.verify"
 	ActAuditAnchor        = "audit.anchor"
@@ -33,6 +35,7 @@ const (
 	ActSystemStop         = "system.stop"
 	ActKeysRotate         = "keys.rotate"
 	ActKeysRetire         = "keys.retire"
+	ActKeysRotateIndex    = "keys.rotate_index"
 	ActChildRead          = "child.read"
 	ActChildCreate        = "child.create"
 	ActChildUpdate        = "child.update"
@@ -80,6 +83,8 @@ var catalogue = []ActionInfo{
 	{ActUserResetFactor, "An administrator reset an account's second factor; it must be enrolled again."},
 	{ActUserResetPassword, "An administrator set a new password for an account."},
 	{ActUserLanguage, "The user chose another interface language."},
+	{ActUserApprove, "A second administrator approved an account of a supervisor, administrator or auditor; it may sign in."},
+	{ActPasswordSet, "A new user set their password through their one-time enrolment link."},
 	{ActAuditRead, "The audit log was read (the auditor's page or an export)."},
 	{ActAuditVerify, "The audit chain was verified (Outcome says whether it was intact)."},
 	{ActAuditAnchor, "The chain's last hash was recorded outside the database as an anchor for later verification."},
@@ -88,6 +93,7 @@ var catalogue = []ActionInfo{
 	{ActSystemStop, "The server stopped after a shutdown signal."},
 	{ActKeysRotate, "A new data key became primary; values are being re-sealed under it."},
 	{ActKeysRetire, "An old data key was removed after every value was re-sealed."},
+	{ActKeysRotateIndex, "The index key was replaced and every child's blind-index tokens and linkage encoding recomputed under it."},
 	{ActChildRead, "A child's record was opened."},
 	{ActChildCreate, "A child was registered."},
 	{ActChildUpdate, "A child's record was changed (Detail lists the fields, not the values)."},

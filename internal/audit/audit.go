@@ -45,8 +45,29 @@ type Filter struct {
 	Action  string // prefix match: "auth." selects every sign-in event
 	Actor   string
 	Target  string
+	Seq     int64     // one entry; 0 = any
 	From    time.Time // inclusive; zero = no bound
 	To      time.Time // exclusive; zero = no bound
 	Limit   int
 	Offset  int
+}
+
+// BatchAppender appends many records at once, in order, as Appender appends
+// one: for bulk acts such as an import, whose every created record must have
+// its own creation entry (CheckCreations).
+type BatchAppender interface {
+	AppendAuditBatch(ctx context.Context, rs []Record) error
+}
+
+// AppendAll appends rs through ap, in one batch when ap can.
+func AppendAll(ctx context.Context, ap Appender, rs []Record) error {
+	if b, ok := ap.(BatchAppender); ok {
+		return b.AppendAuditBatch(ctx, rs)
+	}
+	for _, r := range rs {
+		if err := ap.AppendAudit(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -198,7 +198,10 @@ func (v *verifier) finish() {
 			beyond = seq
 		}
 	}
-	if beyond > 0 {
+	switch {
+	case beyond > 0 && v.last == 0:
+		v.bad(1, "an anchor names entry %d but the log is empty (removed, head moved back)", beyond)
+	case beyond > 0:
 		v.bad(v.last+1, "an anchor names entry %d but the log ends at %d (removed at the end, head moved back)", beyond, v.last)
 	}
 }

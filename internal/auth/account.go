@@ -88,7 +88,7 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, nex
 		return err
 	}
 	*p.Session = keep
-	s.accounts.Reset(acctKey)
+	s.resetFailures(acctKey, addr)
 	return nil
 }
 

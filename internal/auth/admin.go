@@ -15,8 +15,10 @@ import (
 
 // Who manages whom. The System actor (the command line on the server) and
 // the network administrator manage every account, administrators of any
-// country included. A country administrator manages the officers,
-// supervisors and auditors of their own country, and no administrator:
+// country included. A country administrator manages the officers and
+// supervisors of their own country, and no administrator and no auditor:
+// auditors watch the administrators, so they are the network level's
+// (issue 10 H2);
 // accounts of equal or higher privilege are the network administrator's,
 // so that one compromised country administrator cannot create, lock out or
 // take over the others. Nobody disables or resets their own account here
@@ -34,7 +36,7 @@ func canManage(a Actor, role Role, country Country) bool {
 		return true
 	case RoleCountryAdmin:
 		return a.Country != "" && country == a.Country &&
-			(role == RoleOfficer || role == RoleSupervisor || role == RoleAuditor)
+			(role == RoleOfficer || role == RoleSupervisor)
 	}
 	return false
 }

@@ -50,7 +50,10 @@ func TestAdminScope(t *testing.T) {
 			read   errs.Code // for User, when it differs (self-acts are refused, self-reads follow scope)
 		}{
 			{"country admin, own country officer", actor(s.seAdmin), s.seOfficer, "", ""},
-			{"country admin, own country auditor", actor(s.seAdmin), s.seAuditor, "", ""},
+			// Auditors watch the administrators: only the network level
+			// manages them (issue 10 H2).
+			{"country admin, own country auditor", actor(s.seAdmin), s.seAuditor, errs.NotFound, ""},
+			{"network admin, auditor", actor(s.netAdmin), s.seAuditor, "", ""},
 			{"country admin, other country", actor(s.seAdmin), s.ltOfficer, errs.NotFound, ""},
 			{"country admin, other country admin", actor(s.seAdmin), s.ltAdmin, errs.NotFound, ""},
 			{"country admin, peer admin", actor(s.seAdmin), s.seAdmin2, errs.NotFound, ""},
@@ -195,7 +198,7 @@ func TestListUsersScope(t *testing.T) {
 			return out, err
 		}
 		got, err := names(actor(s.seAdmin), auth.UserFilter{})
-		if err != nil || len(got) != 2 || got[0] != "se.auditor" || got[1] != "se.officer" {
+		if err != nil || len(got) != 1 || got[0] != "se.officer" {
 			t.Fatalf("country admin lists %v, %v", got, err)
 		}
 		_, err = names(actor(s.seAdmin), auth.UserFilter{Country: "LT"})

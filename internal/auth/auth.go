@@ -45,6 +45,14 @@ type User struct {
 	Disabled     bool
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// Pending is true until a second administrator approves the account
+	// (RequiresApproval); it cannot sign in meanwhile.
+	Pending   bool
+	CreatedBy int64 // the administrator who created it; 0 for the command line
+	// EnrolHash is the SHA-256 of the one-time enrolment link's token, nil
+	// once used; EnrolExpires is when the link stops working.
+	EnrolHash    []byte
+	EnrolExpires time.Time
 }
 
 // Stage is how far a session has come through sign-in.
@@ -93,6 +101,8 @@ type Tx interface {
 	UpdateUser(ctx context.Context, u *User) error // writes every field but ID and CreatedAt
 	UserByID(ctx context.Context, id int64) (*User, error)
 	UserByName(ctx context.Context, username string) (*User, error)
+	// UserByEnrolHash reads the user whose enrolment token hashes to hash.
+	UserByEnrolHash(ctx context.Context, hash []byte) (*User, error)
 	ListUsers(ctx context.Context, f UserFilter) ([]*User, error) // ordered by username
 	CountUsers(ctx context.Context) (int, error)
 	// Usernames returns the usernames of the users ids, in one query; ids

@@ -21,3 +21,21 @@ func (s *Service) Usernames(ctx context.Context, ids []int64) (map[int64]string,
 	})
 	return out, err
 }
+
+// UserRef returns the audit reference ("user:12") of the account named
+// username, for the auditor's filter: an auditor types a username, the log
+// is searched (and the search recorded) by reference, so that nothing an
+// auditor types reaches the log as free text. Unknown names are
+// errs.NotFound.
+func (s *Service) UserRef(ctx context.Context, username string) (string, error) {
+	var ref string
+	err := s.store.View(ctx, func(tx Tx) error {
+		u, err := tx.UserByName(ctx, normalizeUsername(username))
+		if err != nil {
+			return err
+		}
+		ref = userRef(u.ID)
+		return nil
+	})
+	return ref, err
+}

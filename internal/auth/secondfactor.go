@@ -82,7 +82,7 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, p *Principal, code, addr
 		step, ok := validateTOTP(secret, code, now, u.TOTPLastStep)
 		if !ok {
 			failed = true
-			return tx.AppendAudit(ctx, s.record(userActor(u, addr), "auth.enrol", userRef(u.ID), u.Country, "failed", "bad_code"+s.recordFailure(acctKey, addr)))
+			return tx.AppendAudit(ctx, s.record(userActor(u, addr), "auth.enrol", userRef(u.ID), u.Country, "failed", "bad_code"+s.recordCodeFailure(acctKey, addr)))
 		}
 		u.TOTPEnrolled, u.TOTPLastStep, u.UpdatedAt = true, step, now
 		if err := tx.UpdateUser(ctx, u); err != nil {
@@ -102,7 +102,7 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, p *Principal, code, addr
 	if failed {
 		return "", nil, errBadCode
 	}
-	s.accounts.Reset(acctKey)
+	s.resetFailures(acctKey, addr)
 	return token, codes, nil
 }
 
@@ -156,7 +156,7 @@ func (s *Service) VerifySecondFactor(ctx context.Context, p *Principal, code, ad
 		}
 		if !ok {
 			failed = true
-			return tx.AppendAudit(ctx, s.record(userActor(u, addr), "auth.second_factor", userRef(u.ID), u.Country, "failed", method+s.recordFailure(acctKey, addr)))
+			return tx.AppendAudit(ctx, s.record(userActor(u, addr), "auth.second_factor", userRef(u.ID), u.Country, "failed", method+s.recordCodeFailure(acctKey, addr)))
 		}
 		// Only this session is replaced: the user's other devices stay
 		// signed in.
@@ -185,7 +185,7 @@ func (s *Service) VerifySecondFactor(ctx context.Context, p *Principal, code, ad
 	if failed {
 		return "", errBadCode
 	}
-	s.accounts.Reset(acctKey)
+	s.resetFailures(acctKey, addr)
 	return token, nil
 }
 
@@ -252,7 +252,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, p *Principal, cod
 		}
 		if !ok {
 			failed = true
-			return tx.AppendAudit(ctx, s.record(userActor(u, addr), "auth.recovery_regenerate", userRef(u.ID), u.Country, "failed", "bad_code"+s.recordFailure(acctKey, addr)))
+			return tx.AppendAudit(ctx, s.record(userActor(u, addr), "auth.recovery_regenerate", userRef(u.ID), u.Country, "failed", "bad_code"+s.recordCodeFailure(acctKey, addr)))
 		}
 		if err := tx.ReplaceRecoveryCodes(ctx, u.ID, hashes); err != nil {
 			return errs.Wrap(err, "auth: store recovery codes")

@@ -37,10 +37,16 @@ type Config struct {
 	// MaxConcurrentHashes bounds the password hashes computed at once;
 	// zero means GOMAXPROCS.
 	MaxConcurrentHashes int
-	// AccountLimit and AddressLimit are the sign-in rate limits; zero means
-	// DefaultAccountLimit and DefaultAddressLimit.
+	// AccountLimit bounds wrong second-factor codes per account and
+	// AddressLimit failures per source; zero means DefaultAccountLimit and
+	// DefaultAddressLimit.
 	AccountLimit Limit
 	AddressLimit Limit
+	// AccountDelay and SourceDelay are the progressive delays after wrong
+	// passwords per account and per account and source; zero means
+	// DefaultAccountDelay and DefaultSourceDelay.
+	AccountDelay Delay
+	SourceDelay  Delay
 }
 
 // Default timeouts (ASVS 5.0 V7.3: idle and absolute session timeouts).
@@ -89,8 +95,10 @@ type Service struct {
 
 	hasher   *Hasher
 	dummy    string   // PHC string verified for unknown accounts
-	accounts *Limiter // keyed by accountKey(username)
-	addrs    *Limiter // keyed by pseudonymised address
+	accounts *Backoff // wrong passwords, keyed by accountKey(username)
+	pairs    *Backoff // wrong passwords, keyed by account and source
+	codes    *Limiter // wrong second-factor codes, keyed by accountKey(username)
+	addrs    *Limiter // keyed by pseudonymised address (IPv6: its /64)
 	// limiterKey keys the hash of usernames held by the account limiter, so
 	// that memory never holds what was typed as a username (often a name,
 	// sometimes a password typed into the wrong field).
@@ -127,7 +135,15 @@ func NewService(store Store, sealer Sealer, cfg Config) *Service {
 	s := &Service{store: store, sealer: sealer, cfg: cfg}
 	s.hasher = NewHasher(cfg.Password, cfg.MaxConcurrentHashes)
 	s.dummy = s.hasher.dummyHash()
-	s.accounts = NewLimiter(cfg.AccountLimit, 0, cfg.Now)
+	if cfg.AccountDelay.Base <= 0 || cfg.AccountDelay.Forget <= 0 {
+		cfg.AccountDelay = DefaultAccountDelay
+	}
+	if cfg.SourceDelay.Base <= 0 || cfg.SourceDelay.Forget <= 0 {
+		cfg.SourceDelay = DefaultSourceDelay
+	}
+	s.accounts = NewBackoff(cfg.AccountDelay, 0, cfg.Now)
+	s.pairs = NewBackoff(cfg.SourceDelay, 0, cfg.Now)
+	s.codes = NewLimiter(cfg.AccountLimit, 0, cfg.Now)
 	s.addrs = NewLimiter(cfg.AddressLimit, 0, cfg.Now)
 	s.limiterKey = make([]byte, 32)
 	rand.Read(s.limiterKey)
@@ -155,8 +171,12 @@ var (
 )
 
 func tooMany(retry time.Duration) error {
+	if retry < 2*time.Minute {
+		seconds := int((retry + time.Second - 1) / time.Second)
+		return errs.E(errs.TooMany, "Too many failed attempts. Please try again in %d seconds.", max(seconds, 1))
+	}
 	minutes := int((retry + time.Minute - 1) / time.Minute)
-	return errs.E(errs.TooMany, "Too many failed attempts. Please try again in %d minutes.", max(minutes, 1))
+	return errs.E(errs.TooMany, "Too many failed attempts. Please try again in %d minutes.", minutes)
 }
 
 // now is the service's clock, in UTC to the microsecond like every stored time.
@@ -197,6 +217,7 @@ func scrub(u *User) *User {
 	c := *u
 	c.PasswordHash = ""
 	c.TOTPSecret = nil
+	c.EnrolHash = nil
 	return &c
 }
 

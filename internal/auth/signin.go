@@ -87,7 +87,7 @@ func (s *Service) SignIn(ctx context.Context, username, password, addr string) (
 		return "", nil, errs.Wrap(err, "auth: read user")
 	}
 	phc := s.dummy
-	if u != nil {
+	if u != nil && u.PasswordHash != "" {
 		phc = u.PasswordHash
 	}
 	ok, rehash, err := s.hasher.Verify(ctx, password, phc)
@@ -95,13 +95,21 @@ func (s *Service) SignIn(ctx context.Context, username, password, addr string) (
 		return "", nil, err
 	}
 
-	if u == nil || !ok || u.Disabled || tooLong {
+	// An account without a password yet (its enrolment link not used) is
+	// checked against the dummy hash, which nothing matches; a pending one
+	// awaits a second administrator's approval (invite.go).
+	if u != nil && u.PasswordHash == "" {
+		ok = false
+	}
+	if u == nil || !ok || u.Disabled || u.Pending || tooLong {
 		rec := audit.Record{Time: s.now(), Actor: "anonymous", Action: "auth.signin_failed", Outcome: "failed", Addr: addr}
 		switch {
 		case u == nil:
 			rec.Detail = "unknown_account" // never the typed name: it may be a password
 		case u.Disabled:
 			rec.Target, rec.Country, rec.Detail = userRef(u.ID), string(u.Country), "disabled"
+		case u.Pending && ok:
+			rec.Target, rec.Country, rec.Detail = userRef(u.ID), string(u.Country), "pending_approval"
 		default:
 			rec.Target, rec.Country, rec.Detail = userRef(u.ID), string(u.Country), "bad_password"
 		}
@@ -167,12 +175,16 @@ func (s *Service) SignIn(ctx context.Context, username, password, addr string) (
 	return token, sess, nil
 }
 
-// recordFailure counts a failed attempt against the account and the
-// address and returns the audit detail suffix naming any lock it caused.
+// recordFailure counts a wrong password against the account, the account
+// from this source, and the source, and returns the audit detail suffix
+// naming any delay or lock it caused.
 func (s *Service) recordFailure(acctKey, addr string) string {
 	d := ""
 	if s.accounts.Fail(acctKey) {
-		d += ",account_locked"
+		d += ",account_delayed"
+	}
+	if addr != "" && s.pairs.Fail(acctKey+"|"+addr) {
+		d += ",source_delayed"
 	}
 	if addr != "" && s.addrs.Fail(addr) {
 		d += ",address_locked"
@@ -180,15 +192,47 @@ func (s *Service) recordFailure(acctKey, addr string) string {
 	return d
 }
 
-// limited returns errs.TooMany if the account or the address is locked.
+// recordCodeFailure counts a wrong second-factor code. Only someone who
+// holds the password can get that far, so codes keep a hard limit per
+// account: locking the second factor after five wrong codes is no denial
+// of service an outsider can cause.
+func (s *Service) recordCodeFailure(acctKey, addr string) string {
+	d := ""
+	if s.codes.Fail(acctKey) {
+		d += ",codes_locked"
+	}
+	if addr != "" && s.addrs.Fail(addr) {
+		d += ",address_locked"
+	}
+	return d
+}
+
+// resetFailures forgets an account's failures after a complete sign-in.
+func (s *Service) resetFailures(acctKey, addr string) {
+	s.accounts.Reset(acctKey)
+	s.codes.Reset(acctKey)
+	if addr != "" {
+		s.pairs.Reset(acctKey + "|" + addr)
+	}
+}
+
+// limited returns errs.TooMany while the account, the account from this
+// source, or the source must wait, and while the account's second factor
+// is locked. The answer does not depend on whether the account exists.
 func (s *Service) limited(acctKey, addr string) error {
-	if ok, retry := s.accounts.Allow(acctKey); !ok {
+	if ok, retry := s.codes.Allow(acctKey); !ok {
 		return tooMany(retry)
 	}
 	if addr != "" {
+		if ok, retry := s.pairs.Allow(acctKey + "|" + addr); !ok {
+			return tooMany(retry)
+		}
 		if ok, retry := s.addrs.Allow(addr); !ok {
 			return tooMany(retry)
 		}
+	}
+	if ok, retry := s.accounts.Allow(acctKey); !ok {
+		return tooMany(retry)
 	}
 	return nil
 }
@@ -297,6 +341,8 @@ func (s *Service) DeleteExpired(ctx context.Context) (int, error) {
 		return errs.Wrap(err, "auth: delete expired sessions")
 	})
 	s.accounts.Sweep()
+	s.pairs.Sweep()
+	s.codes.Sweep()
 	s.addrs.Sweep()
 	return n, err
 }

@@ -107,6 +107,16 @@ func (s *Service) Import(ctx context.Context, a auth.Actor, regs []Registration,
 	if err != nil {
 		return nil, err
 	}
+	if dryRun {
+		// A dry run reveals which references are held: it is audited too.
+		err = s.store.Update(ctx, func(tx Tx) error {
+			return tx.AppendAudit(ctx, s.record(a, country, audit.ActDataImport, "",
+				"dry_run created="+strconv.Itoa(res.Created)+" updated="+strconv.Itoa(res.Updated)))
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }
 
@@ -246,5 +256,16 @@ func (s *Service) bulkRegister(ctx context.Context, tx Tx, a auth.Actor, country
 	if err := tx.AddEvents(ctx, events); err != nil {
 		return err
 	}
-	return tx.AddChanges(ctx, country, changes)
+	if err := tx.AddChanges(ctx, country, changes); err != nil {
+		return err
+	}
+	// Each created record has its own creation entry, as a registration
+	// has, so that the audit cross-check finds every record's origin.
+	recsAudit := make([]audit.Record, 0, 2*len(kases))
+	for _, k := range kases {
+		recsAudit = append(recsAudit,
+			s.record(a, country, audit.ActChildCreate, childTarget(k.ChildID), "import"),
+			s.record(a, country, audit.ActCaseCreate, caseTarget(k.ID), "import child:"+strconv.FormatInt(k.ChildID, 10)))
+	}
+	return audit.AppendAll(ctx, tx, recsAudit)
 }

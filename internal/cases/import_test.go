@@ -2,6 +2,7 @@ package cases_test
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/cbss-egcc/childcentre/internal/audit"
@@ -35,6 +36,9 @@ func TestImport(t *testing.T) {
 		}
 		if r, _ := e.svc.Search(e.ctx, officerSE, cases.Query{}); r.Total != 1 {
 			t.Fatalf("the dry run wrote: %d children", r.Total)
+		}
+		if n := e.countAudit(t, audit.ActDataImport, ""); n != 1 {
+			t.Errorf("the dry run is not audited: %d data.import entries", n)
 		}
 
 		// Every problem is reported, with its row, and nothing is written.
@@ -77,8 +81,16 @@ func TestImport(t *testing.T) {
 		if d, err := e.svc.Duplicates(e.ctx, officerSE, child("Amina", "Samatar", "2012")); err != nil || len(d) == 0 {
 			t.Errorf("imported children have no linkage encoding: %v, %v", d, err)
 		}
-		if n := e.countAudit(t, audit.ActDataImport, ""); n != 1 {
-			t.Errorf("%d data.import entries", n)
+		if n := e.countAudit(t, audit.ActDataImport, ""); n != 2 {
+			t.Errorf("%d data.import entries, want the dry run's and the import's", n)
+		}
+		// Each imported child and case has its own creation entry, so the
+		// audit cross-check finds the origin of every record.
+		if n := e.countAudit(t, audit.ActChildCreate, "child:"+strconv.FormatInt(k.ChildID, 10)); n != 1 {
+			t.Errorf("%d child.create entries for an imported child", n)
+		}
+		if un, err := audit.CheckCreations(e.ctx, e.db, e.db); err != nil || !un.OK() || un.Records != 52 {
+			t.Errorf("cross-check after import: %v %v", un, err)
 		}
 		// Importing the same file again updates nothing and creates nothing new.
 		res, err = e.svc.Import(e.ctx, officerSE, regs, false)

@@ -134,6 +134,13 @@ func TestValidation(t *testing.T) {
 		{"no name", cases.ChildInput{}, kase(), "given_names"},
 		{"long name", cases.ChildInput{GivenNames: long}, kase(), "given_names"},
 		{"control", cases.ChildInput{GivenNames: "An\x00na"}, kase(), "given_names"},
+		// Direction overrides and zero-width characters make a name display
+		// as, or differ invisibly from, another (issue 10 L3).
+		{"right-to-left override", cases.ChildInput{GivenNames: "Amir\u202eriA"}, kase(), "given_names"},
+		{"isolate", cases.ChildInput{FamilyName: "\u2067Rahimi\u2069"}, kase(), "family_name"},
+		{"zero-width space", cases.ChildInput{GivenNames: "Am\u200bir"}, kase(), "given_names"},
+		{"zero-width joiner in Latin", cases.ChildInput{GivenNames: "Am\u200dir"}, kase(), "given_names"},
+		{"alias with BOM", cases.ChildInput{GivenNames: "A", Aliases: []cases.Alias{{Name: "\ufeffB"}}}, kase(), "aliases[0].name"},
 		{"sex", cases.ChildInput{GivenNames: "A", Sex: "boy"}, kase(), "sex"},
 		{"date format", cases.ChildInput{GivenNames: "A", BirthDate: "14/14/14/14"}, kase(), "birth_date"},
 		{"date calendar", cases.ChildInput{GivenNames: "A", BirthDate: "2010-02-30"}, kase(), "birth_date"},
@@ -178,6 +185,18 @@ func TestValidation(t *testing.T) {
 	_, _, err := e.svc.Register(e.ctx, officerSE, cases.ChildInput{Sex: "x", Languages: []string{"zz"}}, cases.CaseInput{})
 	if n := len(cases.FieldErrors(err)); n < 5 {
 		t.Errorf("%d field errors for five problems: %v", n, err)
+	}
+}
+
+// TestNamesNFC: names are stored in NFC, and a zero-width non-joiner
+// between Arabic-script letters (Persian spelling) is kept.
+func TestNamesNFC(t *testing.T) {
+	e := newEnv(t, newSQLite(t))
+	ch, _ := e.register(t, officerSE, cases.ChildInput{GivenNames: "Jose\u0301", FamilyName: "Nowak",
+		Aliases: []cases.Alias{{Name: "\u0645\u06cc\u200c\u0631\u0632\u0627"}}})
+	got, err := e.svc.Child(e.ctx, officerSE, ch.ID)
+	if err != nil || got.GivenNames != "Jos\u00e9" || got.Aliases[0].Name != "\u0645\u06cc\u200c\u0631\u0632\u0627" {
+		t.Fatalf("stored %q %+v %v", got.GivenNames, got.Aliases, err)
 	}
 }
 

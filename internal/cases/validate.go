@@ -83,8 +83,8 @@ func (s *Service) validChild(ci ChildInput) (*Child, error) {
 	var c checker
 	ch := &Child{}
 	ch.NationalRef = c.text("national_ref", ci.NationalRef, maxNationalRef, false)
-	ch.GivenNames = c.text("given_names", ci.GivenNames, maxName, false)
-	ch.FamilyName = c.text("family_name", ci.FamilyName, maxName, false)
+	ch.GivenNames = c.name("given_names", ci.GivenNames, maxName)
+	ch.FamilyName = c.name("family_name", ci.FamilyName, maxName)
 	if ch.GivenNames == "" && ch.FamilyName == "" {
 		c.add("given_names", "a given name or a family name is required (write \"unknown\" if neither is known)")
 	}
@@ -94,7 +94,7 @@ func (s *Service) validChild(ci ChildInput) (*Child, error) {
 	for i, a := range ci.Aliases {
 		f := fmt.Sprintf("aliases[%d].", i)
 		al := Alias{
-			Name:   c.text(f+"name", a.Name, maxName, false),
+			Name:   c.name(f+"name", a.Name, maxName),
 			Script: strings.TrimSpace(a.Script),
 			Source: c.text(f+"source", a.Source, maxShort, false),
 		}

@@ -69,7 +69,7 @@ func (s *Service) UpdateChild(ctx context.Context, a auth.Actor, id int64, versi
 		out = in
 		return nil
 	})
-	return out, err
+	return out, s.auditStale(ctx, a, country, audit.ActChildUpdate, childTarget(id), err)
 }
 
 func staleErr(what string) error {
@@ -161,7 +161,7 @@ func (s *Service) UpdateCase(ctx context.Context, a auth.Actor, id int64, versio
 		k.Consent, k.Handling, k.OpenedAt = in.Consent, in.Handling, in.OpenedAt
 		return s.saveCase(ctx, tx, a, r.Ref, k, "update", audit.ActCaseUpdate, fields)
 	})
-	return out, err
+	return out, s.auditStale(ctx, a, country, audit.ActCaseUpdate, caseTarget(id), err)
 }
 
 func caseChanges(k, in *Case) []string {
@@ -323,7 +323,9 @@ func (s *Service) History(ctx context.Context, a auth.Actor, entity string, id i
 		return nil, err
 	}
 	var out []*Change
-	err = s.store.View(ctx, func(tx Tx) error {
+	// A history names who changed what and when: reading it is a read of
+	// the record, audited like one (issue 10 L1).
+	err = s.store.Update(ctx, func(tx Tx) error {
 		var c auth.Country
 		switch entity {
 		case "child":
@@ -342,7 +344,14 @@ func (s *Service) History(ctx context.Context, a auth.Actor, entity string, id i
 			return errs.Field("entity", "must be child or case")
 		}
 		out, err = tx.Changes(ctx, c, entity, id)
-		return err
+		if err != nil {
+			return err
+		}
+		action, target := audit.ActChildRead, childTarget(id)
+		if entity == "case" {
+			action, target = audit.ActCaseRead, caseTarget(id)
+		}
+		return tx.AppendAudit(ctx, s.record(a, c, action, target, "history"))
 	})
 	return out, err
 }

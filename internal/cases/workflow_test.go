@@ -2,6 +2,7 @@ package cases_test
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -107,9 +108,20 @@ func TestUpdateChild(t *testing.T) {
 		if got.Version != 2 || got.FamilyName != "Ahmadzai" || got.BirthPrecision != cases.PrecisionExact {
 			t.Errorf("updated child %+v", got)
 		}
-		// A stale version is refused: someone else changed the record.
+		// A stale version is refused: someone else changed the record. The
+		// refusal is audited (issue 10 L1), although nothing was written.
 		_, err = e.svc.UpdateChild(e.ctx, officer2SE, c.ID, c.Version, child("X", "Y", ""))
 		wantCode(t, err, errs.Conflict)
+		refused := 0
+		for _, en := range e.auditEntries(t) {
+			if en.Action == audit.ActChildUpdate && en.Outcome == "refused" && en.Detail == "stale_version" &&
+				en.Actor == officer2SE.Ref() && en.Target == "child:"+strconv.FormatInt(c.ID, 10) {
+				refused++
+			}
+		}
+		if refused != 1 {
+			t.Errorf("%d refused child.update entries, want 1", refused)
+		}
 		// Nothing changed: nothing written.
 		same, err := e.svc.UpdateChild(e.ctx, officerSE, c.ID, 2, in)
 		if err != nil || same.Version != 2 {
@@ -119,13 +131,16 @@ func TestUpdateChild(t *testing.T) {
 		if err != nil || len(h) != 2 {
 			t.Fatalf("history %+v, %v", h, err)
 		}
+		if n := e.countAudit(t, audit.ActChildRead, "child:"+strconv.FormatInt(c.ID, 10)); n == 0 {
+			t.Errorf("reading the history is not audited")
+		}
 		wantFields := []string{"family_name", "birth_date", "birth_precision", "notes"}
 		if h[0].Action != "update" || !slices.Equal(h[0].Fields, wantFields) || h[0].By != officerSE.UserID {
 			t.Errorf("history entry %+v, want fields %v", h[0], wantFields)
 		}
 		var detail string
 		for _, en := range e.auditEntries(t) {
-			if en.Action == audit.ActChildUpdate {
+			if en.Action == audit.ActChildUpdate && en.Outcome == "ok" {
 				detail = en.Detail
 			}
 		}

@@ -69,7 +69,7 @@ func TestUserCommands(t *testing.T) {
 		code int
 		want string // in stdout for 0, in stderr otherwise
 	}{
-		{[]string{"user", "add", "--username", "anna.admin", "--role", "country_admin", "--country", "se"}, 0, "initial password: "},
+		{[]string{"user", "add", "--username", "anna.admin", "--role", "country_admin", "--country", "se"}, 0, "enrolment link: /welcome/"},
 		{[]string{"user", "add", "--username", "anna.admin", "--role", "ncp_officer", "--country", "SE"}, 1, ""},
 		{[]string{"user", "add", "--username", "bob", "--role", "king", "--country", "SE"}, 1, "role"},
 		{[]string{"user", "add", "--username", "bob"}, 2, "--username and --role are required"},
@@ -78,7 +78,7 @@ func TestUserCommands(t *testing.T) {
 		{[]string{"user", "list", "--country", "SE"}, 0, "disabled"},
 		{[]string{"user", "enable", "anna.admin"}, 0, "enable: done"},
 		{[]string{"user", "reset-2fa", "anna.admin"}, 0, "reset-2fa: done"},
-		{[]string{"user", "reset-password", "anna.admin"}, 0, "new password: "},
+		{[]string{"user", "reset-password", "anna.admin"}, 0, "new enrolment link: /welcome/"},
 		{[]string{"user", "disable", "nobody"}, 1, "not"},
 		{[]string{"user", "disable"}, 2, "USERNAME"},
 	}

@@ -21,7 +21,7 @@ import (
 func init() {
 	register(&Command{
 		Name:    "import",
-		Args:    "[--dry-run] --country CC [--database URL] (--key-file FILE | --keys B64) FILE.csv",
+		Args:    "[--dry-run] --country CC [--database URL] (--key-file FILE | $CHILDCENTRE_KEYS) FILE.csv",
 		Summary: "import children and cases from a national system's CSV (docs/import.md), all or nothing",
 		Run:     runImport,
 	})

@@ -11,7 +11,7 @@ import (
 func init() {
 	register(&Command{
 		Name:    "migrate",
-		Args:    "[--database URL] (--key-file FILE | --keys B64)",
+		Args:    "[--database URL] (--key-file FILE | $CHILDCENTRE_KEYS)",
 		Summary: "apply the database migrations this binary carries, each in one transaction",
 		Run:     runMigrate,
 	})

@@ -15,7 +15,7 @@ import (
 func init() {
 	register(&Command{
 		Name:    "purge",
-		Args:    "[--dry-run] [--retention 1826d] [--country CC] [--database URL] (--key-file FILE | --keys B64)",
+		Args:    "[--dry-run] [--retention 1826d] [--country CC] [--database URL] (--key-file FILE | $CHILDCENTRE_KEYS)",
 		Summary: "erase cases closed longer ago than the retention period, and children left without a case",
 		Run:     runPurge,
 	})

@@ -20,7 +20,7 @@ import (
 // keeps only its hash.
 
 func init() {
-	register(&Command{Name: "token create", Args: "--name NAME [--country CC] [--scopes read,write,export]",
+	register(&Command{Name: "token create", Args: "--name NAME [--country CC] [--scopes read,write,export] [--expires-in 90d]",
 		Summary: "create an API token for a national system and print it once", Run: runTokenCreate})
 	register(&Command{Name: "token list", Args: "[--country CC]",
 		Summary: "list API tokens (never their secrets)", Run: runTokenList})
@@ -38,11 +38,12 @@ func tokenService(a *admin, env *Env) *tokens.Service {
 }
 
 func runTokenCreate(ctx context.Context, env *Env, args []string) error {
-	var name, country, scopes string
+	var name, country, scopes, expires string
 	a, rest, err := openAdmin(ctx, env, "token create", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&name, "name", "", "the national system the token is for (not a person's name)")
 		fs.StringVar(&country, "country", "", "ISO 3166-1 alpha-2 country of the token (default: CHILDCENTRE_COUNTRY)")
 		fs.StringVar(&scopes, "scopes", defaultScopes, "comma-separated scopes: read, write, export")
+		fs.StringVar(&expires, "expires-in", "90d", "lifetime of the token: days (90d) or a duration (720h); at most 365d")
 	})
 	if err != nil {
 		return err
@@ -70,12 +71,16 @@ func runTokenCreate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return Usagef("--scopes: must be some of read, write, export, separated by commas")
 	}
-	tok, secret, err := tokenService(a, env).Create(ctx, auth.SystemActor, name, auth.Country(country), sc)
+	lifetime, err := parseLifetime(expires)
+	if err != nil {
+		return Usagef("--expires-in: %v", err)
+	}
+	tok, secret, err := tokenService(a, env).CreateFor(ctx, auth.SystemActor, name, auth.Country(country), sc, lifetime)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "created token %d for %q (country %s, scopes %s)\ntoken: %s\n",
-		tok.ID, tok.Name, tok.Country, tokens.JoinScopes(tok.Scopes), secret)
+	fmt.Fprintf(env.Stdout, "created token %d for %q (country %s, scopes %s, expires %s)\ntoken: %s\n",
+		tok.ID, tok.Name, tok.Country, tokens.JoinScopes(tok.Scopes), stamp(tok.Expiry()), secret)
 	fmt.Fprintln(env.Stdout, "This is the only time the token is shown: give it to the system's operators by a "+
 		"secure channel. Send it as \"Authorization: Bearer <token>\".")
 	return nil
@@ -98,14 +103,21 @@ func runTokenList(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tCOUNTRY\tSCOPES\tCREATED\tLAST USED\tSTATUS")
+	fmt.Fprintln(tw, "ID\tNAME\tCOUNTRY\tSCOPES\tCREATED\tLAST USED\tSTATUS\tEXPIRES")
+	now := time.Now()
+	if env.Now != nil {
+		now = env.Now()
+	}
 	for _, t := range list {
 		status := "active"
-		if t.Revoked() {
+		switch {
+		case t.Revoked():
 			status = "revoked " + stamp(t.RevokedAt)
+		case t.Expired(now):
+			status = "expired"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Country, tokens.JoinScopes(t.Scopes),
-			stamp(t.CreatedAt), stamp(t.LastUsedAt), status)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Country, tokens.JoinScopes(t.Scopes),
+			stamp(t.CreatedAt), stamp(t.LastUsedAt), status, stamp(t.Expiry()))
 	}
 	return tw.Flush()
 }
@@ -136,4 +148,20 @@ func runTokenRevoke(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "revoked token %d\n", id)
 	return nil
+}
+
+// parseLifetime reads a token lifetime: whole days ("90d") or a duration.
+func parseLifetime(v string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		d, err := strconv.Atoi(n)
+		if err != nil || d < 1 {
+			return 0, fmt.Errorf("not a number of days such as 90d")
+		}
+		return time.Duration(d) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("not a lifetime such as 90d or 720h")
+	}
+	return d, nil
 }

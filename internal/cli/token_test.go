@@ -34,6 +34,8 @@ func TestTokenCommands(t *testing.T) {
 		{[]string{"token", "create", "--name", "x", "--country", "SE", "--scopes", "admin"}, nil, 2, "--scopes"},
 		{[]string{"token", "create", "--name", "x", "--country", "Sweden"}, nil, 1, "ISO 3166-1"},
 		{[]string{"token", "create", "--name", strings.Repeat("n", 101), "--country", "SE"}, nil, 1, "longer than 100"},
+		{[]string{"token", "create", "--name", "x", "--country", "SE", "--expires-in", "400d"}, nil, 1, "between 1 hour and 365 days"},
+		{[]string{"token", "create", "--name", "x", "--country", "SE", "--expires-in", "soon"}, nil, 2, "--expires-in"},
 		{[]string{"token", "revoke", "1"}, nil, 0, "revoked token 1"},
 		{[]string{"token", "revoke", "1"}, nil, 1, "already revoked"},
 		{[]string{"token", "revoke", "99"}, nil, 1, "not found"},
@@ -71,7 +73,7 @@ func TestTokenCommands(t *testing.T) {
 		t.Fatalf("token list: exit %d", code)
 	}
 	lines := strings.Split(strings.TrimSpace(stdout), "\n")
-	if len(lines) != 3 || !strings.Contains(lines[1], "Migrationsverket") || !strings.Contains(lines[1], "revoked") ||
+	if len(lines) != 3 || !strings.HasSuffix(strings.TrimSpace(lines[0]), "EXPIRES") || !strings.Contains(lines[1], "Migrationsverket") || !strings.Contains(lines[1], "revoked") ||
 		!strings.Contains(lines[2], "Statistics") || !strings.Contains(lines[2], "active") {
 		t.Errorf("token list =\n%s", stdout)
 	}

@@ -14,14 +14,14 @@ import (
 
 func init() {
 	register(&Command{Name: "user add", Args: "--username NAME --role ROLE [--country CC] [--display-name TEXT]",
-		Summary: "create an account and print its initial password once", Run: runUserAdd})
+		Summary: "create an account and print its one-time enrolment link (the user sets their own password); supervisors, administrators and auditors then need a second administrator's approval, except a node's first administrator", Run: runUserAdd})
 	register(&Command{Name: "user list", Args: "[--country CC] [--role ROLE]",
 		Summary: "list accounts", Run: runUserList})
 	for _, c := range []struct{ name, summary string }{
 		{"disable", "disable an account and end its sessions"},
 		{"enable", "enable a disabled account"},
 		{"reset-2fa", "clear an account's second factor; it enrols again at next sign-in"},
-		{"reset-password", "set and print a new password for an account, ending its sessions"},
+		{"reset-password", "replace an account's password by a new one-time enrolment link, ending its sessions"},
 	} {
 		register(&Command{Name: "user " + c.name, Args: "USERNAME", Summary: c.summary, Run: userAct(c.name)})
 	}
@@ -86,12 +86,16 @@ func runUserAdd(ctx context.Context, env *Env, args []string) error {
 	if nu.DisplayName == "" {
 		nu.DisplayName = nu.Username
 	}
-	u, password, err := a.auth.CreateUser(ctx, auth.SystemActor, nu)
+	u, link, err := a.auth.InviteUser(ctx, auth.SystemActor, nu)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "created user %s (id %d, role %s, country %s)\ninitial password: %s\n", u.Username, u.ID, u.Role, orDash(string(u.Country)), password)
-	fmt.Fprintln(env.Stdout, "Give the password to the user by a separate channel; they enrol a second factor at first sign-in.")
+	fmt.Fprintf(env.Stdout, "created user %s (id %d, role %s, country %s)\nenrolment link: /welcome/%s\n", u.Username, u.ID, u.Role, orDash(string(u.Country)), link)
+	fmt.Fprintf(env.Stdout, "Give the link (on this node's address, e.g. https://node.example/welcome/…) to the user by a separate channel; "+
+		"it works once, for %d hours. They choose their own password there and enrol a second factor at first sign-in.\n", int(auth.EnrolLinkLifetime.Hours()))
+	if u.Pending {
+		fmt.Fprintln(env.Stdout, "This account can sign in only once another administrator has approved it (Users page).")
+	}
 	return nil
 }
 
@@ -149,9 +153,9 @@ func userAct(verb string) func(context.Context, *Env, []string) error {
 		case "reset-2fa":
 			err = a.auth.ResetSecondFactor(ctx, auth.SystemActor, id)
 		case "reset-password":
-			var pw string
-			if pw, err = a.auth.ResetPassword(ctx, auth.SystemActor, id); err == nil {
-				fmt.Fprintf(env.Stdout, "new password: %s\n", pw)
+			var link string
+			if link, err = a.auth.ReissueLink(ctx, auth.SystemActor, id); err == nil {
+				fmt.Fprintf(env.Stdout, "new enrolment link: /welcome/%s\n", link)
 			}
 		}
 		if err != nil {

@@ -58,3 +58,20 @@ func Peer(remote string) netip.Addr {
 	a, _ := netip.ParseAddr(host)
 	return a.Unmap()
 }
+
+// Source returns what a rate limit and a pseudonym count as one source:
+// an IPv4 address as it is, an IPv6 address as its /64 prefix. A single
+// host or subscriber is given a whole /64 and its privacy extensions move
+// through it daily, so counting per IPv6 address would let one machine
+// start afresh with each of 2^64 addresses.
+func Source(ip netip.Addr) netip.Addr {
+	ip = ip.Unmap()
+	if !ip.Is6() {
+		return ip
+	}
+	p, err := ip.WithZone("").Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.Addr()
+}

@@ -61,3 +61,19 @@ func TestParseProxy(t *testing.T) {
 		}
 	}
 }
+
+func TestSource(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"192.0.2.7", "192.0.2.7"},
+		{"::ffff:192.0.2.7", "192.0.2.7"},
+		{"2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::"},
+		{"2001:db8:1:2::1", "2001:db8:1:2::"},
+		{"2001:db8:1:3::1", "2001:db8:1:3::"},
+		{"fe80::1%eth0", "fe80::"},
+	}
+	for _, tt := range tests {
+		if got := Source(netip.MustParseAddr(tt.in)).String(); got != tt.want {
+			t.Errorf("Source(%s) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -40,6 +41,10 @@ type Config struct {
 	Retention       time.Duration  // closed cases are purged this long after closing
 	PurgeEvery      time.Duration  // the server purges this often; 0: never (schedule 'childcentre purge')
 	Location        *time.Location // the time zone pages show and forms are read in
+
+	// Signed checkpoints of the audit log's head (docs/security.md).
+	AuditCheckpoints     string        // file the checkpoints are appended to; "" = beside the key file
+	AuditCheckpointEvery time.Duration // how often the server writes one
 }
 
 // Option describes one setting.
@@ -138,6 +143,8 @@ var Options = []Option{
 	{"retention", "CHILDCENTRE_RETENTION", DefaultRetention, false, "closed cases are purged this long after closing: days (1826d) or a duration (43824h); at least 1d", days(func(c *Config) *time.Duration { return &c.Retention })},
 	{"purge-every", "CHILDCENTRE_PURGE_EVERY", "24h", false, "the server erases what --retention no longer allows this often (0: never; then schedule 'childcentre purge')", dur(func(c *Config) *time.Duration { return &c.PurgeEvery })},
 	{"timezone", "CHILDCENTRE_TIMEZONE", "UTC", false, "IANA time zone the pages show times in and forms are read in, e.g. Europe/Stockholm", zone},
+	{"audit-checkpoints", "CHILDCENTRE_AUDIT_CHECKPOINTS", "", false, "file the server appends signed checkpoints of the audit log's head to, where the database's owner cannot write (default: the key file's path + .checkpoints; off: none)", str(func(c *Config) *string { return &c.AuditCheckpoints })},
+	{"audit-checkpoint-every", "CHILDCENTRE_AUDIT_CHECKPOINT_EVERY", "5m", false, "how often the server signs a checkpoint of the audit log's head (1m to 24h)", dur(func(c *Config) *time.Duration { return &c.AuditCheckpointEvery })},
 }
 
 // Load defines the flags of the options named in only (all when empty) on
@@ -149,6 +156,10 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, only ...s
 	opts := selected(only)
 	flags := make(map[string]*string, len(opts))
 	for _, o := range opts {
+		if o.Secret {
+			flags[o.Flag] = secretFlag(fs, o)
+			continue
+		}
 		flags[o.Flag] = fs.String(o.Flag, "", o.Help)
 	}
 	if err := fs.Parse(args); err != nil {
@@ -185,6 +196,45 @@ func selected(only []string) []Option {
 		}
 	}
 	return out
+}
+
+// secretFlags are the secret options that may still be given as a flag
+// when what is given holds no secret: a database URL without a password
+// (a SQLite path, a PostgreSQL URL relying on a .pgpass file or
+// certificates). Every other secret has no flag.
+var secretFlags = map[string]func(v string) error{
+	"database": func(v string) error {
+		if u, err := url.Parse(v); err == nil && u.User != nil {
+			if _, has := u.User.Password(); has {
+				return errors.New("holds a password")
+			}
+		}
+		if strings.Contains(strings.ToLower(v), "password=") {
+			return errors.New("holds a password")
+		}
+		return nil
+	},
+}
+
+// secretFlag defines the flag of a secret option. A secret given on the
+// command line is visible to every user of the machine (ps, /proc) and
+// kept in shell history, so the flag is refused: the secret comes from
+// the environment variable or the file its _FILE variable names (issue 10
+// L4). The flag still exists, so that the refusal can say where to put it.
+func secretFlag(fs *flag.FlagSet, o Option) *string {
+	v := new(string)
+	check := secretFlags[o.Flag]
+	fs.Func(o.Flag, o.Help+" (secret: from "+o.Env+" or "+o.Env+"_FILE, not from the command line)", func(s string) error {
+		if check == nil {
+			return fmt.Errorf("a secret is never taken from the command line; set %s or %s_FILE", o.Env, o.Env)
+		}
+		if err := check(s); err != nil {
+			return fmt.Errorf("%v: a secret is never taken from the command line; set %s or %s_FILE", err, o.Env, o.Env)
+		}
+		*v = s
+		return nil
+	})
+	return v
 }
 
 // value returns an option's value and where it came from, for messages.
@@ -254,7 +304,25 @@ func (c *Config) Validate() error {
 	if c.PurgeEvery != 0 && (c.PurgeEvery < time.Hour || c.PurgeEvery > 7*24*time.Hour) {
 		add("--purge-every (CHILDCENTRE_PURGE_EVERY): 0 (never) or between 1h and 168h")
 	}
+	if c.AuditCheckpointEvery != 0 && (c.AuditCheckpointEvery < time.Minute || c.AuditCheckpointEvery > 24*time.Hour) {
+		add("--audit-checkpoint-every (CHILDCENTRE_AUDIT_CHECKPOINT_EVERY): between 1m and 24h")
+	}
 	return errors.Join(p...)
+}
+
+// CheckpointFile returns the file of the audit log's signed checkpoints:
+// AuditCheckpoints, or beside the key file when that is empty; "" when
+// checkpoints are off ("off", or keys given inline and no file named).
+func (c *Config) CheckpointFile() string {
+	switch {
+	case c.AuditCheckpoints == "off":
+		return ""
+	case c.AuditCheckpoints != "":
+		return c.AuditCheckpoints
+	case c.KeyFile != "":
+		return c.KeyFile + ".checkpoints"
+	}
+	return ""
 }
 
 // ValidateStorage checks only what the administration commands need: the

@@ -36,6 +36,7 @@ func TestLoadPrecedence(t *testing.T) {
 		{"defaults", nil, nil, "127.0.0.1:8080", "childcentre.db", 30 * time.Minute},
 		{"env", nil, map[string]string{"CHILDCENTRE_LISTEN": ":9000", "CHILDCENTRE_IDLE_TIMEOUT": "5m"}, ":9000", "childcentre.db", 5 * time.Minute},
 		{"flag beats env", []string{"--listen", ":9100"}, map[string]string{"CHILDCENTRE_LISTEN": ":9000"}, ":9100", "childcentre.db", 30 * time.Minute},
+		{"database flag without a password", []string{"--database", "postgres://app@db/cc"}, nil, "127.0.0.1:8080", "postgres://app@db/cc", 30 * time.Minute},
 		{"secret from file", nil, map[string]string{"CHILDCENTRE_DATABASE_URL_FILE": secret}, "127.0.0.1:8080", "postgres://from-file", 30 * time.Minute},
 		{"env beats file", nil, map[string]string{"CHILDCENTRE_DATABASE_URL": "x.db", "CHILDCENTRE_DATABASE_URL_FILE": secret}, "127.0.0.1:8080", "x.db", 30 * time.Minute},
 	}
@@ -68,6 +69,10 @@ func TestLoadErrors(t *testing.T) {
 		{"bad duration env", nil, map[string]string{"CHILDCENTRE_ABSOLUTE_TIMEOUT": "x"}, "CHILDCENTRE_ABSOLUTE_TIMEOUT: not a duration"},
 		{"missing secret file", nil, map[string]string{"CHILDCENTRE_KEYS_FILE": "/nonexistent/keys"}, "CHILDCENTRE_KEYS_FILE: cannot read"},
 		{"unknown flag", []string{"--nope"}, nil, "flag provided but not defined"},
+		// Secrets never come from the command line (issue 10 L4).
+		{"keys as a flag", []string{"--keys", "c2VjcmV0"}, nil, "never taken from the command line; set CHILDCENTRE_KEYS or CHILDCENTRE_KEYS_FILE"},
+		{"password in a database flag", []string{"--database", "postgres://app:hunter2@db/cc"}, nil, "holds a password"},
+		{"password parameter in a database flag", []string{"--database", "host=db password=hunter2"}, nil, "holds a password"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

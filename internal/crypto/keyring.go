@@ -58,6 +58,10 @@ const (
 	// PurposeAuditChain derives the audit chain's HMAC key from the chain key:
 	// audit.NewChain(k.Derive(crypto.PurposeAuditChain, 32)).
 	PurposeAuditChain = "audit-chain"
+	// PurposeAuditCheckpoint derives, from the chain key too, the Ed25519
+	// seed that signs checkpoints of the audit log's head: it lives as long
+	// as the chain, so witnesses keep one public key per node.
+	PurposeAuditCheckpoint = "audit-checkpoint"
 	// PurposeCSRF derives the key of CSRF tokens.
 	PurposeCSRF = "csrf"
 	// PurposeAddrPseudonym is the Pseudonym purpose of client addresses in
@@ -178,8 +182,8 @@ func (k *Keyring) Retire(id KeyID) error {
 }
 
 // Derive returns an n-byte secret for purpose, derived with HKDF-SHA256.
-// PurposeAuditChain derives from the chain key, every other label from the
-// index key. Labels are fixed strings of the program ([a-z0-9._/-], at most
+// PurposeAuditChain and PurposeAuditCheckpoint derive from the chain key,
+// every other label from the index key. Labels are fixed strings of the program ([a-z0-9._/-], at most
 // 64): Derive panics on a malformed label or an n outside 1..8160, which are
 // programming errors.
 func (k *Keyring) Derive(purpose string, n int) []byte {
@@ -187,7 +191,7 @@ func (k *Keyring) Derive(purpose string, n int) []byte {
 		panic("crypto: Derive length out of range: " + strconv.Itoa(n))
 	}
 	root := k.index.key
-	if purpose == PurposeAuditChain {
+	if purpose == PurposeAuditChain || purpose == PurposeAuditCheckpoint {
 		root = k.chain.key
 	}
 	return k.subkey(root, "derive/"+purpose, n)
@@ -294,3 +298,20 @@ func (k *Keyring) Format(f fmt.State, verb rune) { fmt.Fprint(f, k.String()) }
 
 // LogValue redacts the keyring in log/slog records.
 func (k *Keyring) LogValue() slog.Value { return slog.StringValue(k.String()) }
+
+// WithNewIndexKey returns a copy of k with a fresh random index key (issue
+// 10 M3): the data and chain keys are the same, so sealed values and the
+// audit chain stay readable, but every blind index, linkage encoding,
+// address pseudonym and CSRF key derived from the index key changes. The
+// caller recomputes the blind indexes and encodings ('childcentre keys
+// rotate-index') before it replaces the key file.
+func (k *Keyring) WithNewIndexKey(now time.Time) *Keyring {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	n := &Keyring{data: make(map[KeyID]*dataKey, len(k.data)), primary: k.primary, chain: k.chain,
+		index: &rootKey{created: now.UTC().Truncate(time.Second), key: randomKey()}, Now: k.Now}
+	for id, d := range k.data {
+		n.data[id] = d
+	}
+	return n
+}

@@ -39,6 +39,9 @@ type Node struct {
 	Metrics  *metrics.Registry
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// Witnesses receive each signed checkpoint of the audit log's head:
+	// the checkpoint file, and the hub once the exchange adds it.
+	Witnesses []audit.Witness
 
 	purge *purgeMetrics
 }
@@ -53,11 +56,22 @@ func Keyring(c *config.Config) (*crypto.Keyring, error) {
 
 // OpenDB opens the database with the audit chain keyed from kr.
 func OpenDB(ctx context.Context, c *config.Config, kr *crypto.Keyring, logger *slog.Logger, now func() time.Time) (*store.DB, error) {
+	atRest, err := crypto.NewFieldCipher(kr.Derive(crypto.PurposeLinkageAtRest, 32))
+	if err != nil {
+		return nil, err
+	}
+	natRef, err := crypto.NewFieldCipher(kr.Derive(crypto.PurposeNationalRefAtRest, 32))
+	if err != nil {
+		return nil, err
+	}
 	return store.Open(ctx, store.Options{
-		URL:    c.DatabaseURL,
-		Chain:  ChainOf(kr),
-		Now:    now,
-		Logger: logger,
+		URL:           c.DatabaseURL,
+		Chain:         ChainOf(kr),
+		Now:           now,
+		Logger:        logger,
+		LinkageAtRest: atRest,
+		// The national reference: a keyed hash and a sealed copy.
+		NationalRefAtRest: natRef,
 	})
 }
 
@@ -92,6 +106,7 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 	}
 	n := &Node{Config: c, Keys: kr, DB: db, Metrics: metrics.NewRegistry(), Logger: logger, Now: now}
 	n.purge = newPurgeMetrics(n.Metrics)
+	n.Witnesses = Witnesses(c)
 	// Sealed data follows the key file as 'keys rotate' changes it; the
 	// chain, index and CSRF keys never rotate, so the rest keeps kr.
 	n.LiveKeys = NewLiveKeys(c.KeyFile, kr, logger)
@@ -162,6 +177,9 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 	go n.sweep(ctx)
 	go n.LiveKeys.Watch(ctx, 0)
 	go n.retain(ctx, purgeDelay)
+	cpCtx, stopCheckpoints := context.WithCancel(ctx)
+	cpDone := n.startCheckpoints(cpCtx)
+	defer func() { stopCheckpoints(); <-cpDone }()
 
 	errc := make(chan error, 1)
 	go func() {

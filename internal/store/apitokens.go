@@ -35,13 +35,13 @@ func (s *TokenStore) View(ctx context.Context, fn func(tokens.Tx) error) error {
 // tokensTx is a transaction seen as an tokens.Tx.
 type tokensTx struct{ *Tx }
 
-const tokenColumns = `id, name, country, scopes, token_hash, created_at, last_used_at, revoked_at`
+const tokenColumns = `id, name, country, scopes, token_hash, created_at, last_used_at, revoked_at, expires_at`
 
 func scanToken(row interface{ Scan(...any) error }) (*tokens.Token, error) {
 	var t tokens.Token
 	var country, scopes string
 	err := row.Scan(&t.ID, &t.Name, &country, &scopes, &t.Hash,
-		scanTime{&t.CreatedAt}, scanTime{&t.LastUsedAt}, scanTime{&t.RevokedAt})
+		scanTime{&t.CreatedAt}, scanTime{&t.LastUsedAt}, scanTime{&t.RevokedAt}, scanTime{&t.ExpiresAt})
 	if err != nil {
 		return nil, err
 	}
@@ -67,10 +67,10 @@ func (tx tokensTx) CreateToken(ctx context.Context, t *tokens.Token) error {
 		scopes[i] = string(s)
 	}
 	created := tx.timeOr(&t.CreatedAt)
-	err := tx.queryRow(ctx, `INSERT INTO api_tokens (name, country, scopes, token_hash, created_at, last_used_at, revoked_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	err := tx.queryRow(ctx, `INSERT INTO api_tokens (name, country, scopes, token_hash, created_at, last_used_at, revoked_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		t.Name, string(t.Country), strings.Join(scopes, " "), t.Hash, tx.t(created),
-		tx.orNull(t.LastUsedAt), tx.orNull(t.RevokedAt)).Scan(&t.ID)
+		tx.orNull(t.LastUsedAt), tx.orNull(t.RevokedAt), tx.orNull(t.ExpiresAt)).Scan(&t.ID)
 	return dbErr(err, "store: create token")
 }
 

@@ -127,6 +127,10 @@ func auditWhere(d *dialect, f audit.Filter) (string, []any) {
 	eq("country", f.Country)
 	eq("actor", f.Actor)
 	eq("target", f.Target)
+	if f.Seq > 0 {
+		conds = append(conds, "seq = ?")
+		args = append(args, f.Seq)
+	}
 	if f.Action != "" {
 		// substr, not LIKE: LIKE is case-insensitive on SQLite and would
 		// need escaping of % and _.

@@ -34,13 +34,15 @@ func (s *AuthStore) View(ctx context.Context, fn func(auth.Tx) error) error {
 type authTx struct{ *Tx }
 
 const userColumns = `id, username, display_name, role, country, language, password_hash,
-	totp_secret, totp_enrolled, totp_last_step, disabled, created_at, updated_at`
+	totp_secret, totp_enrolled, totp_last_step, disabled, created_at, updated_at,
+	pending, created_by, enrol_token_hash, enrol_expires_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*auth.User, error) {
 	var u auth.User
 	var role, country string
 	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &role, &country, &u.Language, &u.PasswordHash,
-		&u.TOTPSecret, &u.TOTPEnrolled, &u.TOTPLastStep, &u.Disabled, scanTime{&u.CreatedAt}, scanTime{&u.UpdatedAt})
+		&u.TOTPSecret, &u.TOTPEnrolled, &u.TOTPLastStep, &u.Disabled, scanTime{&u.CreatedAt}, scanTime{&u.UpdatedAt},
+		&u.Pending, &u.CreatedBy, &u.EnrolHash, scanTime{&u.EnrolExpires})
 	if err != nil {
 		return nil, err
 	}
@@ -65,10 +67,12 @@ func (tx authTx) CreateUser(ctx context.Context, u *auth.User) error {
 	}
 	updated := tx.timeOr(&u.UpdatedAt)
 	err := tx.queryRow(ctx, `INSERT INTO users (username, display_name, role, country, language, password_hash,
-		totp_secret, totp_enrolled, totp_last_step, disabled, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		totp_secret, totp_enrolled, totp_last_step, disabled, created_at, updated_at,
+		pending, created_by, enrol_token_hash, enrol_expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		u.Username, u.DisplayName, string(u.Role), string(u.Country), u.Language, u.PasswordHash,
 		u.TOTPSecret, tx.b(u.TOTPEnrolled), u.TOTPLastStep, tx.b(u.Disabled), tx.t(created), tx.t(updated),
+		tx.b(u.Pending), u.CreatedBy, nilIfEmpty(u.EnrolHash), tokensTx{tx.Tx}.orNull(u.EnrolExpires),
 	).Scan(&u.ID)
 	return userConflict(err, "store: create user")
 }
@@ -84,11 +88,13 @@ func (tx authTx) UpdateUser(ctx context.Context, u *auth.User) error {
 	n, err := tx.execN(ctx, `UPDATE users SET username = ?, display_name = ?, role = ?, country = ?, language = ?,
 		password_hash = ?,
 		totp_last_step = CASE WHEN totp_secret IS NOT DISTINCT FROM ? AND totp_last_step > ? THEN totp_last_step ELSE ? END,
-		totp_secret = ?, totp_enrolled = ?, disabled = ?, updated_at = ?
+		totp_secret = ?, totp_enrolled = ?, disabled = ?, updated_at = ?,
+		pending = ?, enrol_token_hash = ?, enrol_expires_at = ?
 		WHERE id = ?`,
 		u.Username, u.DisplayName, string(u.Role), string(u.Country), u.Language, u.PasswordHash,
 		u.TOTPSecret, u.TOTPLastStep, u.TOTPLastStep,
-		u.TOTPSecret, tx.b(u.TOTPEnrolled), tx.b(u.Disabled), tx.t(updated), u.ID)
+		u.TOTPSecret, tx.b(u.TOTPEnrolled), tx.b(u.Disabled), tx.t(updated),
+		tx.b(u.Pending), nilIfEmpty(u.EnrolHash), tokensTx{tx.Tx}.orNull(u.EnrolExpires), u.ID)
 	if err != nil {
 		return userConflict(err, "store: update user")
 	}
@@ -115,6 +121,23 @@ func (tx authTx) UserByName(ctx context.Context, username string) (*auth.User, e
 		return nil, notFound(err, "user", "store: read user")
 	}
 	return u, nil
+}
+
+// UserByEnrolHash implements auth.Tx.
+func (tx authTx) UserByEnrolHash(ctx context.Context, hash []byte) (*auth.User, error) {
+	u, err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE enrol_token_hash = ?`, hash))
+	if err != nil {
+		return nil, notFound(err, "user", "store: read user")
+	}
+	return u, nil
+}
+
+// nilIfEmpty stores an empty byte slice as NULL.
+func nilIfEmpty(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 // ListUsers implements auth.Tx.

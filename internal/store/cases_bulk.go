@@ -89,13 +89,14 @@ func (tx casesTx) CreateChildren(ctx context.Context, recs []*cases.ChildRecord)
 		updated := tx.timeOr(&r.UpdatedAt)
 		r.Version = 1
 		refs[i] = r.Ref
-		rows[i] = []any{r.Ref, string(r.Country), nullString(r.NationalRef), string(r.Sex), string(r.BirthPrecision),
+		natKey, natSealed := tx.db.natRefColumns(r.Ref, r.NationalRef)
+		rows[i] = []any{r.Ref, string(r.Country), natKey, string(r.Sex), string(r.BirthPrecision),
 			r.BirthYear, words(r.Citizenships), words(r.Languages), r.GivenNames, r.FamilyName, r.BirthDate,
-			r.BirthPlace, r.Notes, r.Linkage, r.Version, tx.t(created), tx.t(updated)}
+			r.BirthPlace, r.Notes, tx.db.linkageOf(r), r.Version, tx.t(created), tx.t(updated), natSealed}
 	}
 	err := tx.insertMany(ctx, "children", []string{"ref", "country", "national_ref", "sex", "birth_precision",
 		"birth_year", "citizenships", "languages", "given_names", "family_name", "birth_date", "birth_place", "notes",
-		"linkage", "version", "created_at", "updated_at"}, rows)
+		"linkage", "version", "created_at", "updated_at", "national_ref_sealed"}, rows)
 	if err != nil {
 		return childConflict(err, op)
 	}
@@ -129,18 +130,19 @@ func (tx casesTx) ChildrenByNationalRef(ctx context.Context, country auth.Countr
 	const per = 1000
 	for start := 0; start < len(refs); start += per {
 		chunk := refs[start:min(start+per, len(refs))]
-		args := make([]any, len(chunk))
-		for i, r := range chunk {
-			args[i] = r
+		var args []any
+		for _, r := range chunk {
+			args = append(args, tx.db.natRefKeys(r)...)
 		}
+		n := len(args)
 		cond, args := inCountry("country", country, args)
 		rows, err := tx.query(ctx, `SELECT `+childColumns+` FROM children WHERE national_ref IN (`+
-			placeholders(len(chunk))+`)`+cond, args...)
+			placeholders(n)+`)`+cond, args...)
 		if err != nil {
 			return nil, dbErr(err, op)
 		}
 		for rows.Next() {
-			r, err := scanChild(rows)
+			r, err := tx.db.scanChild(rows)
 			if err != nil {
 				rows.Close()
 				return nil, dbErr(err, op)

@@ -9,15 +9,17 @@ import (
 )
 
 const childColumns = `id, ref, country, national_ref, sex, birth_precision, birth_year, citizenships, languages,
-	given_names, family_name, birth_date, birth_place, notes, version, created_at, updated_at`
+	given_names, family_name, birth_date, birth_place, notes, version, created_at, updated_at, national_ref_sealed`
 
-func scanChild(row interface{ Scan(...any) error }) (*cases.ChildRecord, error) {
+// scanChildRow reads a child row; the sealed national reference, if any,
+// goes to sealed (DB.scanChild opens it).
+func scanChildRow(row interface{ Scan(...any) error }, sealed *[]byte) (*cases.ChildRecord, error) {
 	var r cases.ChildRecord
 	var country, sex, precision, cits, langs string
 	var natRef *string
 	err := row.Scan(&r.ID, &r.Ref, &country, &natRef, &sex, &precision, &r.BirthYear, &cits, &langs,
 		&r.GivenNames, &r.FamilyName, &r.BirthDate, &r.BirthPlace, &r.Notes, &r.Version,
-		scanTime{&r.CreatedAt}, scanTime{&r.UpdatedAt})
+		scanTime{&r.CreatedAt}, scanTime{&r.UpdatedAt}, sealed)
 	if err != nil {
 		return nil, err
 	}
@@ -47,12 +49,13 @@ func (tx casesTx) CreateChild(ctx context.Context, r *cases.ChildRecord) error {
 	}
 	updated := tx.timeOr(&r.UpdatedAt)
 	r.Version = 1
+	natKey, natSealed := tx.db.natRefColumns(r.Ref, r.NationalRef)
 	err := tx.queryRow(ctx, `INSERT INTO children (ref, country, national_ref, sex, birth_precision, birth_year,
 		citizenships, languages, given_names, family_name, birth_date, birth_place, notes, linkage, version,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		r.Ref, string(r.Country), nullString(r.NationalRef), string(r.Sex), string(r.BirthPrecision), r.BirthYear,
+		created_at, updated_at, national_ref_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		r.Ref, string(r.Country), natKey, string(r.Sex), string(r.BirthPrecision), r.BirthYear,
 		words(r.Citizenships), words(r.Languages), r.GivenNames, r.FamilyName, r.BirthDate, r.BirthPlace, r.Notes,
-		r.Linkage, r.Version, tx.t(created), tx.t(updated)).Scan(&r.ID)
+		tx.db.linkageOf(r), r.Version, tx.t(created), tx.t(updated), natSealed).Scan(&r.ID)
 	if err != nil {
 		return childConflict(err, op)
 	}
@@ -108,12 +111,13 @@ func repeatJoin(s string, n int) string {
 func (tx casesTx) UpdateChild(ctx context.Context, r *cases.ChildRecord) error {
 	const op = "store: update child"
 	updated := tx.timeOr(&r.UpdatedAt)
+	natKey, natSealed := tx.db.natRefColumns(r.Ref, r.NationalRef)
 	n, err := tx.execN(ctx, `UPDATE children SET national_ref = ?, sex = ?, birth_precision = ?, birth_year = ?,
 		citizenships = ?, languages = ?, given_names = ?, family_name = ?, birth_date = ?, birth_place = ?, notes = ?,
-		linkage = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-		nullString(r.NationalRef), string(r.Sex), string(r.BirthPrecision), r.BirthYear,
+		linkage = ?, version = version + 1, updated_at = ?, national_ref_sealed = ? WHERE id = ? AND version = ?`,
+		natKey, string(r.Sex), string(r.BirthPrecision), r.BirthYear,
 		words(r.Citizenships), words(r.Languages), r.GivenNames, r.FamilyName, r.BirthDate, r.BirthPlace, r.Notes,
-		r.Linkage, tx.t(updated), r.ID, r.Version)
+		tx.db.linkageOf(r), tx.t(updated), natSealed, r.ID, r.Version)
 	if err != nil {
 		return childConflict(err, op)
 	}
@@ -140,12 +144,13 @@ func (tx casesTx) ChildByNationalRef(ctx context.Context, country auth.Country, 
 	if nationalRef == "" {
 		return nil, errs.E(errs.NotFound, "child not found")
 	}
-	cond, args := inCountry("country", country, []any{nationalRef})
-	return tx.oneChild(ctx, `SELECT `+childColumns+` FROM children WHERE national_ref = ?`+cond, args)
+	keys := tx.db.natRefKeys(nationalRef)
+	cond, args := inCountry("country", country, keys)
+	return tx.oneChild(ctx, `SELECT `+childColumns+` FROM children WHERE national_ref IN (`+placeholders(len(keys))+`)`+cond, args)
 }
 
 func (tx casesTx) oneChild(ctx context.Context, q string, args []any) (*cases.ChildRecord, error) {
-	r, err := scanChild(tx.queryRow(ctx, q, args...))
+	r, err := tx.db.scanChild(tx.queryRow(ctx, q, args...))
 	if err != nil {
 		return nil, notFound(err, "child", "store: read child")
 	}
@@ -166,7 +171,7 @@ func (tx casesTx) Children(ctx context.Context, country auth.Country, ids []int6
 	if err != nil {
 		return nil, dbErr(err, op)
 	}
-	out, err := scanAll(rows, op, scanChild)
+	out, err := scanAll(rows, op, tx.db.scanChild)
 	if err != nil {
 		return nil, err
 	}

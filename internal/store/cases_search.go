@@ -138,7 +138,7 @@ func (tx casesTx) Encodings(ctx context.Context, country auth.Country, tokens []
 		blocks = append(blocks, `(c.birth_year BETWEEN ? AND ? AND c.sex = ?)`)
 		args = append(args, birthYear-1, birthYear+1, string(sex))
 	}
-	rows, err := tx.query(ctx, `SELECT c.id, c.birth_year, c.linkage FROM children c WHERE c.linkage IS NOT NULL`+cond+
+	rows, err := tx.query(ctx, `SELECT c.id, c.ref, c.birth_year, c.linkage FROM children c WHERE c.linkage IS NOT NULL`+cond+
 		` AND (`+strings.Join(blocks, " OR ")+`) ORDER BY c.id DESC LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, dbErr(err, op)
@@ -147,9 +147,15 @@ func (tx casesTx) Encodings(ctx context.Context, country auth.Country, tokens []
 	var out []cases.Encoding
 	for rows.Next() {
 		var e cases.Encoding
-		if err := rows.Scan(&e.ChildID, &e.BirthYear, &e.CLK); err != nil {
+		var ref string
+		if err := rows.Scan(&e.ChildID, &ref, &e.BirthYear, &e.CLK); err != nil {
 			return nil, dbErr(err, op)
 		}
+		clk, err := tx.db.openLinkage(ref, e.CLK)
+		if err != nil {
+			return nil, errs.Wrap(err, op)
+		}
+		e.CLK = clk
 		out = append(out, e)
 	}
 	return out, dbErr(rows.Err(), op)

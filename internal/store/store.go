@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/audit"
+	"github.com/cbss-egcc/childcentre/internal/crypto"
 	"github.com/cbss-egcc/childcentre/internal/errs"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -36,6 +37,12 @@ type Options struct {
 	// MaxReadConns sizes the SQLite read pool and the PostgreSQL pool;
 	// DefaultMaxConns when zero.
 	MaxReadConns int
+	// LinkageAtRest seals the records' linkage encodings in the database
+	// (linkage_atrest.go); nil stores them as given.
+	LinkageAtRest *crypto.FieldCipher
+	// NationalRefAtRest keeps national references as a keyed hash and a
+	// sealed copy (linkage_atrest.go); nil stores them in clear.
+	NationalRefAtRest *crypto.FieldCipher
 }
 
 // DefaultMaxConns is the pool size when Options.MaxReadConns is zero.
@@ -60,8 +67,11 @@ type DB struct {
 	write *sql.DB // SQLite: one connection, every read-write transaction
 	read  *sql.DB // SQLite: query_only pool; PostgreSQL: the same pool as write
 	chain *audit.Chain
-	now   func() time.Time
-	log   *slog.Logger
+	// linkageAtRest seals linkage encodings (Options.LinkageAtRest).
+	linkageAtRest *crypto.FieldCipher
+	natRefAtRest  *crypto.FieldCipher
+	now           func() time.Time
+	log           *slog.Logger
 }
 
 // Open opens (and for SQLite creates) the database named by opt.URL. It
@@ -70,7 +80,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	if opt.URL == "" {
 		return nil, errs.Field("database", "no database given")
 	}
-	db := &DB{chain: opt.Chain, now: opt.Now, log: opt.Logger}
+	db := &DB{chain: opt.Chain, now: opt.Now, log: opt.Logger, linkageAtRest: opt.LinkageAtRest, natRefAtRest: opt.NationalRefAtRest}
 	if db.now == nil {
 		db.now = time.Now
 	}

@@ -12,7 +12,28 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/auth"
 )
 
-var passwordRE = regexp.MustCompile(`id="initial-password">([^<]+)<`)
+var enrolLinkRE = regexp.MustCompile(`id="enrol-link">https?://[^/<]+/welcome/([^<]+)<`)
+
+// welcome opens the enrolment link shown in body as the new user would,
+// chooses a password there and returns it (issue 10 H2: the administrator
+// never sees it).
+func (e *testEnv) welcome(h http.Handler, body string) string {
+	e.t.Helper()
+	m := enrolLinkRE.FindStringSubmatch(body)
+	if m == nil {
+		e.t.Fatalf("no enrolment link shown:\n%s", body)
+	}
+	pre := newPre()
+	if rec := e.do(h, req{method: "GET", path: "/welcome/" + m[1], pre: pre}); rec.Code != 200 || !strings.Contains(rec.Body.String(), `name="token"`) {
+		e.t.Fatalf("welcome page: %d", rec.Code)
+	}
+	pw := "chosen by the user " + m[1][:8]
+	rec := e.do(h, req{method: "POST", path: "/welcome", pre: pre, form: url.Values{"token": {m[1]}, "new_password": {pw}, "confirm_password": {pw}}})
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `id="welcome-done"`) {
+		e.t.Fatalf("welcome: %d\n%s", rec.Code, rec.Body.String())
+	}
+	return pw
+}
 
 // TestUserAdministration: a country administrator creates an account (the
 // initial password is shown once and works), sees only their country's
@@ -58,16 +79,17 @@ func TestUserAdministration(t *testing.T) {
 		t.Fatalf("creating an administrator: %d", rec.Code)
 	}
 
-	// Create an officer; the password is shown once and works.
+	// Create an officer: an enrolment link is shown once, and the user
+	// chooses a password there that the administrator never sees.
 	rec = e.do(h, req{method: "POST", path: "/admin/users", session: tok, form: url.Values{
 		"username": {"nils.officer"}, "display_name": {"Nils Öberg"}, "role": {"ncp_officer"},
 	}})
-	m := passwordRE.FindStringSubmatch(rec.Body.String())
-	if rec.Code != 200 || m == nil {
+	if rec.Code != 200 || strings.Contains(rec.Body.String(), "initial-password") {
 		t.Fatalf("create: %d\n%s", rec.Code, rec.Body.String())
 	}
+	m := []string{"", e.welcome(h, rec.Body.String())}
 	if _, sess, err := e.auth.SignIn(ctx, "nils.officer", m[1], "test"); err != nil || sess.Stage != auth.StageEnrol {
-		t.Fatalf("the shown password does not sign in: %v", err)
+		t.Fatalf("the chosen password does not sign in: %v", err)
 	}
 	// Duplicate user name.
 	rec = e.do(h, req{method: "POST", path: "/admin/users", session: tok, form: url.Values{
@@ -133,10 +155,10 @@ func TestUserAdministration(t *testing.T) {
 		t.Fatal("second factor still enrolled")
 	}
 	rec = e.do(h, req{method: "POST", path: "/admin/users/" + id + "/password", session: tok})
-	m2 := passwordRE.FindStringSubmatch(rec.Body.String())
-	if rec.Code != 200 || m2 == nil || m2[1] == m[1] {
+	if rec.Code != 200 {
 		t.Fatalf("reset password: %d", rec.Code)
 	}
+	m2 := []string{"", e.welcome(h, rec.Body.String())}
 	if _, _, err := e.auth.SignIn(ctx, "nils.officer", m[1], "test"); err == nil {
 		t.Fatal("the old password still works")
 	}
@@ -171,7 +193,46 @@ func TestNetworkAdministrator(t *testing.T) {
 	rec = e.do(h, req{method: "POST", path: "/admin/users", session: tok, form: url.Values{
 		"username": {"pl.admin"}, "display_name": {"Piotr"}, "role": {"country_admin"}, "country": {"pl"},
 	}})
-	if rec.Code != 200 || !passwordRE.MatchString(rec.Body.String()) {
+	if rec.Code != 200 || !enrolLinkRE.MatchString(rec.Body.String()) || !strings.Contains(rec.Body.String(), `id="secret-pending"`) {
 		t.Fatalf("create country admin: %d", rec.Code)
+	}
+}
+
+// TestApprovalBySecondAdministrator: an auditor created by one network
+// administrator cannot sign in until another approves it on its page; the
+// creator's own approval is refused; all of it is in the audit log.
+func TestApprovalBySecondAdministrator(t *testing.T) {
+	e := newTestEnv(t)
+	h := e.srv.Handler()
+	ctx := context.Background()
+	n1, pw1 := e.user("net.one", auth.RoleNetworkAdmin, "")
+	tok1 := e.enrol(n1.Username, pw1)
+	n2, pw2 := e.user("net.two", auth.RoleNetworkAdmin, "")
+	tok2 := e.enrol(n2.Username, pw2)
+	rec := e.do(h, req{method: "POST", path: "/admin/users", session: tok1, form: url.Values{
+		"username": {"se.auditor"}, "display_name": {"Sara"}, "role": {"auditor"}, "country": {"SE"}}})
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `id="secret-pending"`) {
+		t.Fatalf("create auditor: %d", rec.Code)
+	}
+	pw := e.welcome(h, rec.Body.String())
+	if _, _, err := e.auth.SignIn(ctx, "se.auditor", pw, "x"); err == nil {
+		t.Fatal("a pending auditor signs in")
+	}
+	users, _ := e.auth.ListUsers(ctx, auth.SystemActor, auth.UserFilter{Role: auth.RoleAuditor})
+	path := "/admin/users/" + strconv.FormatInt(users[0].ID, 10)
+	if body := e.do(h, req{method: "GET", path: path, session: tok1}).Body.String(); !strings.Contains(body, `id="user-approve"`) {
+		t.Fatalf("no approve button:\n%s", body)
+	}
+	if rec := e.do(h, req{method: "POST", path: path + "/approve", session: tok1}); rec.Code != http.StatusForbidden {
+		t.Fatalf("the creator approves: %d", rec.Code)
+	}
+	if rec := e.do(h, req{method: "POST", path: path + "/approve", session: tok2}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("a second administrator approves: %d", rec.Code)
+	}
+	if _, _, err := e.auth.SignIn(ctx, "se.auditor", pw, "x"); err != nil {
+		t.Fatalf("the approved auditor: %v", err)
+	}
+	if n := e.countAudit("user.approve", "user:"+strconv.FormatInt(users[0].ID, 10)); n != 1 {
+		t.Fatalf("%d user.approve entries", n)
 	}
 }

@@ -102,3 +102,57 @@ func TestAuditPage(t *testing.T) {
 		t.Fatal("an auditor's country parameter must be ignored")
 	}
 }
+
+// TestAuditPageUsable: actors by name and role, a username as the actor
+// filter (recorded as its reference), no free text recorded, details cut
+// short with the whole entry on its own page (issue 10).
+func TestAuditPageUsable(t *testing.T) {
+	e := newTestEnv(t)
+	h := e.srv.Handler()
+	ctx := context.Background()
+	aud, pw := e.user("aud.se", auth.RoleAuditor, "SE")
+	tok := e.enrol(aud.Username, pw)
+	off, _ := e.user("olga.officer", auth.RoleOfficer, "SE")
+	long := strings.Repeat("fields=given_names,family_name,", 4)
+	for _, c := range []string{"SE", "LT"} {
+		if err := e.db.AppendAudit(ctx, audit.Record{Actor: fmt.Sprintf("user:%d", off.ID), Role: "ncp_officer", Country: c,
+			Action: audit.ActChildUpdate, Target: "child:7", Outcome: "ok", Detail: long}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := e.do(h, req{method: "GET", path: "/audit?actor=olga.officer", session: tok}).Body.String()
+	if !strings.Contains(body, "1 entry") || !strings.Contains(body, "<bdi>olga.officer</bdi>") || !strings.Contains(body, "NCP officer") ||
+		strings.Contains(body, long) || !strings.Contains(body, "whole entry") {
+		t.Fatalf("list by username:\n%s", body)
+	}
+	entries, _, _ := e.db.ListAudit(ctx, audit.Filter{Action: audit.ActAuditRead})
+	if want := fmt.Sprintf("actor=user:%d", off.ID); entries[0].Detail != want {
+		t.Fatalf("the view is recorded as %q, want %q", entries[0].Detail, want)
+	}
+	// Free text is refused before anything is read or recorded.
+	before := len(entries)
+	for _, q := range []string{"actor=Zahra+Ahmadi", "target=Zahra", "actor=nobody.here"} {
+		if rec := e.do(h, req{method: "GET", path: "/audit?" + q, session: tok}); rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d", q, rec.Code)
+		}
+	}
+	all, _, _ := e.db.ListAudit(ctx, audit.Filter{})
+	for _, en := range all {
+		if strings.Contains(en.Detail, "Zahra") || strings.Contains(en.Detail, "nobody") {
+			t.Fatalf("free text in the log: %q", en.Detail)
+		}
+	}
+	if entries, _, _ = e.db.ListAudit(ctx, audit.Filter{Action: audit.ActAuditRead}); len(entries) != before {
+		t.Error("a refused filter was recorded")
+	}
+	// The entry's own page shows it whole; another country's is not found.
+	se, _, _ := e.db.ListAudit(ctx, audit.Filter{Country: "SE", Action: audit.ActChildUpdate})
+	lt, _, _ := e.db.ListAudit(ctx, audit.Filter{Country: "LT", Action: audit.ActChildUpdate})
+	rec := e.do(h, req{method: "GET", path: fmt.Sprintf("/audit/%d", se[0].Seq), session: tok})
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), long) || !strings.Contains(rec.Body.String(), "<bdi>olga.officer</bdi>") {
+		t.Fatalf("entry page: %d\n%s", rec.Code, rec.Body.String())
+	}
+	if rec := e.do(h, req{method: "GET", path: fmt.Sprintf("/audit/%d", lt[0].Seq), session: tok}); rec.Code != http.StatusNotFound {
+		t.Fatalf("another country's entry: %d", rec.Code)
+	}
+}

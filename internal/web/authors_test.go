@@ -91,7 +91,7 @@ func TestAuthorNames(t *testing.T) {
 	// the token by name, and no author by id.
 	body := e.do(h, req{method: "GET", path: childURL(childID, "/history"), session: ru.supervisor}).Body.String()
 	officerID := strconv.FormatInt(ru.officerID, 10)
-	if strings.Count(body, "<td>olga.officer</td>") != 2 || !strings.Contains(body, "<td>API: Migrationsverket case system</td>") ||
+	if strings.Count(body, "<td><bdi>olga.officer</bdi></td>") != 2 || !strings.Contains(body, "<td>API: Migrationsverket case system</td>") ||
 		strings.Contains(body, "user:"+officerID) || strings.Contains(body, "<td>"+officerID+"</td>") {
 		t.Fatalf("history:\n%s", body)
 	}
@@ -100,8 +100,8 @@ func TestAuthorNames(t *testing.T) {
 	// name escaped like any text, all named in one lookup of tokens.
 	before := names.count()
 	body = e.do(h, req{method: "GET", path: caseURL(caseID, ""), session: ru.supervisor}).Body.String()
-	for _, want := range []string{"<td>olga.officer</td>", "<td>API: Migrationsverket case system</td>",
-		"<td>API: Polisen &lt;ärenden&gt;</td>", "<td>system</td>", "<td>#999</td>"} {
+	for _, want := range []string{"<td><bdi>olga.officer</bdi></td>", "<td>API: Migrationsverket case system</td>",
+		"<td>API: Polisen &lt;ärenden&gt;</td>", "<td>system</td>", "<td><bdi>#999</bdi></td>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("case page lacks %q", want)
 		}
@@ -118,7 +118,7 @@ func TestAuthorNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	body = e.do(h, req{method: "GET", path: caseURL(caseID, ""), session: ru.supervisor}).Body.String()
-	if !strings.Contains(body, "by olga.officer: <q>Reunited.</q>") {
+	if !strings.Contains(body, "by <bdi>olga.officer</bdi>: <q>Reunited.</q>") {
 		t.Fatalf("closure request:\n%s", body)
 	}
 }

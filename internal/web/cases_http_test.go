@@ -287,8 +287,10 @@ func TestRegisterValidation(t *testing.T) {
 // searchNames returns the names in the results table, in order.
 func searchNames(body string) []string {
 	var out []string
-	for _, m := range regexp.MustCompile(`<a href="/children/\d+">([^<]*)</a>`).FindAllStringSubmatch(body, -1) {
-		out = append(out, html.UnescapeString(m[1]))
+	// Names are isolated in <bdi> (issue 10 L3): a name written right to
+	// left cannot reorder what follows it.
+	for _, m := range regexp.MustCompile(`<a href="/children/\d+"><bdi>([^<]*)</bdi> <bdi>([^<]*)</bdi></a>`).FindAllStringSubmatch(body, -1) {
+		out = append(out, html.UnescapeString(m[1]+" "+m[2]))
 	}
 	return out
 }
@@ -318,7 +320,7 @@ func TestSearchSpellings(t *testing.T) {
 		{"Lukasz", "Łukasz Kowalski"},
 		{"Oleksandr", "Олександр Шевченко"},
 	} {
-		rec := e.do(h, req{method: "GET", path: "/children?q=" + url.QueryEscape(tc.q), session: ru.officer})
+		rec := e.do(h, req{method: "POST", path: "/children/search", form: url.Values{"q": {tc.q}}, session: ru.officer})
 		names := searchNames(rec.Body.String())
 		if rec.Code != 200 || len(names) == 0 || names[0] != tc.first {
 			t.Errorf("%q: %d, found %q, want %q first", tc.q, rec.Code, names, tc.first)

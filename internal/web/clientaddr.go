@@ -14,13 +14,15 @@ func (s *Server) clientAddr(r *http.Request) (ip netip.Addr, viaProxy bool) {
 	return clientip.Of(r, s.proxy)
 }
 
-// pseudonym returns the keyed pseudonym of a client address, the only form
-// in which an address reaches logs, sessions and the audit log.
+// pseudonym returns the keyed pseudonym of a client's source, the only form
+// in which an address reaches logs, sessions, rate limits and the audit
+// log. An IPv6 address counts by its /64 (clientip.Source), so that one
+// machine cannot escape the per-source limits by changing addresses.
 func (s *Server) pseudonym(ip netip.Addr) string {
 	if !ip.IsValid() {
 		return "unknown"
 	}
-	return s.deps.Keys.Pseudonym(crypto.PurposeAddrPseudonym, ip.String())
+	return s.deps.Keys.Pseudonym(crypto.PurposeAddrPseudonym, clientip.Source(ip).String())
 }
 
 // directLoopback reports whether the request comes from this host itself

@@ -103,15 +103,17 @@ func (s *Server) renderUserNew(w http.ResponseWriter, r *http.Request, status in
 	s.render(w, r, status, "user_new", p)
 }
 
-// secretData is the data of the page that shows a password once.
+// secretData is the data of the page that shows an enrolment link once.
 type secretData struct {
 	UserID   int64
 	Username string
-	Password string
+	Link     string
+	Pending  bool
 }
 
-// userCreate creates an account and shows its initial password once, in
-// this response only.
+// userCreate creates an account and shows its one-time enrolment link
+// once, in this response only: the new user sets their own password there,
+// so the administrator never knows it (issue 10 H2).
 func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 	st := state(r)
 	tr := st.tr
@@ -156,12 +158,12 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 		s.renderUserNew(w, r, http.StatusUnprocessableEntity, p)
 		return
 	}
-	u, password, err := s.deps.Auth.CreateUser(r.Context(), a, nu)
+	u, token, err := s.deps.Auth.InviteUser(r.Context(), a, nu)
 	switch errs.CodeOf(err) {
 	case "":
 		s.render(w, r, http.StatusOK, "secret", &page{
 			TitleKey: "users.created_title",
-			Data:     secretData{UserID: u.ID, Username: u.Username, Password: password},
+			Data:     secretData{UserID: u.ID, Username: u.Username, Link: s.enrolLink(r, token), Pending: u.Pending},
 		})
 		return
 	case errs.Conflict:
@@ -191,6 +193,7 @@ var userNotices = map[string]string{
 	"disabled":      "users.notice_disabled",
 	"enabled":       "users.notice_enabled",
 	"second_factor": "users.notice_second_factor",
+	"approved":      "users.notice_approved",
 }
 
 // userData is the data of one user's page.
@@ -265,7 +268,8 @@ func (s *Server) userResetSecondFactor(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// userResetPassword sets a generated password and shows it once.
+// userResetPassword replaces the password by a new enrolment link, shown
+// once: the administrator never learns the password.
 func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r)
 	if !ok {
@@ -278,13 +282,13 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	password, err := s.deps.Auth.ResetPassword(r.Context(), a, id)
+	token, err := s.deps.Auth.ReissueLink(r.Context(), a, id)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "secret", &page{
 		TitleKey: "users.password_reset_title",
-		Data:     secretData{UserID: u.ID, Username: u.Username, Password: password},
+		Data:     secretData{UserID: u.ID, Username: u.Username, Link: s.enrolLink(r, token), Pending: u.Pending},
 	})
 }

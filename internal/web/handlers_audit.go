@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -17,7 +18,7 @@ const auditPageSize = 50
 // auditData is the data of the audit log page.
 type auditData struct {
 	Actions      []string
-	Entries      []audit.Entry
+	Rows         []auditRow
 	Total        int
 	Page, Pages  int
 	PrevURL      string
@@ -64,7 +65,27 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 			p.addError(k, tr.T("audit.ref_long", "n", 64))
 		}
 	}
-	f.Actor, f.Target = p.Values["actor"], p.Values["target"]
+	// Only references, codes and dates reach the log's record of this
+	// view: an actor typed as a username is looked up and recorded as its
+	// reference, and anything else than a reference is refused, so that
+	// no free text an auditor types is written to the log (issue 10 L5).
+	logged := maps.Clone(p.Values)
+	if v := p.Values["actor"]; v != "" && len(v) <= 64 {
+		ref, ok, known := s.auditActorRef(r, v)
+		switch {
+		case !ok:
+			p.addError("actor", tr.T("audit.ref_invalid"))
+		case !known:
+			p.addError("actor", tr.T("audit.actor_unknown"))
+		}
+		f.Actor, logged["actor"] = ref, ref
+	}
+	if v := p.Values["target"]; v != "" && len(v) <= 64 {
+		if !targetRefRE.MatchString(v) {
+			p.addError("target", tr.T("audit.ref_invalid"))
+		}
+		f.Target = v
+	}
 	// The days are the node's: "from" its local midnight, "to" up to the
 	// next local midnight (the form's "to" day is included).
 	var ok bool
@@ -98,14 +119,19 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		Target:  "audit",
 		Outcome: "ok",
 		Addr:    st.addr,
-		Detail:  auditDetail(p.Values, d.Page),
+		Detail:  auditDetail(logged, d.Page),
 	})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	d.Entries, d.Total, err = s.deps.Audit.ListAudit(r.Context(), f)
+	var entries []audit.Entry
+	entries, d.Total, err = s.deps.Audit.ListAudit(r.Context(), f)
 	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if d.Rows, err = s.auditRows(r.Context(), entries); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

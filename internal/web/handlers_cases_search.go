@@ -23,9 +23,13 @@ type searchData struct {
 	Total       int
 	Searched    bool // a name was searched for: results are ranked
 	Page, Pages int
-	PrevURL     string
+	PrevURL     string // GET links when no name was searched
 	NextURL     string
-	CanRegister bool
+	// PrevPage and NextPage (0: none) with Carry are the POST forms of the
+	// pages of a search by name.
+	PrevPage, NextPage int
+	Carry              []hiddenField
+	CanRegister        bool
 
 	Statuses, Categories, Evidence, Missing []choice
 }
@@ -41,7 +45,16 @@ func (s *Server) childrenPage(w http.ResponseWriter, r *http.Request) {
 	}
 	st := state(r)
 	tr := st.tr
+	// Names are searched by POST (/children/search) so that they never
+	// reach a URL: browser history, proxies and access logs keep URLs
+	// (issue 10 M1). A GET carries only the filters, which identify no
+	// one; a name in its query is ignored, never searched or echoed.
 	q := r.URL.Query()
+	if r.Method == http.MethodPost {
+		q = r.PostForm
+	} else {
+		q.Del("q")
+	}
 	p := &page{TitleKey: "children.title", Values: map[string]string{}}
 	for _, k := range searchFields {
 		p.Values[k] = strings.TrimSpace(q.Get(k))
@@ -116,19 +129,40 @@ func (s *Server) childrenPage(w http.ResponseWriter, r *http.Request) {
 		d.Rows = append(d.Rows, newSearchRow(h))
 	}
 	d.Pages = max(1, (res.Total+searchPerPage-1)/searchPerPage)
-	if d.Page > 1 {
-		d.PrevURL = searchURL(q, d.Page-1)
-	}
-	if d.Page < d.Pages {
-		d.NextURL = searchURL(q, d.Page+1)
+	switch {
+	case !d.Searched:
+		if d.Page > 1 {
+			d.PrevURL = searchURL(q, d.Page-1)
+		}
+		if d.Page < d.Pages {
+			d.NextURL = searchURL(q, d.Page+1)
+		}
+	default:
+		// The pages of a search by name are reached by POST too: the
+		// terms travel in hidden fields of the page's forms.
+		if d.Page > 1 {
+			d.PrevPage = d.Page - 1
+		}
+		if d.Page < d.Pages {
+			d.NextPage = d.Page + 1
+		}
+		for _, k := range searchFields {
+			if v := p.Values[k]; v != "" {
+				d.Carry = append(d.Carry, hiddenField{Name: k, Value: v})
+			}
+		}
 	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "search", p)
 }
 
+// searchURL is the GET link of a listing's page: filters only, never q.
 func searchURL(q url.Values, page int) string {
 	v := url.Values{}
 	for _, k := range searchFields {
+		if k == "q" {
+			continue
+		}
 		if s := q.Get(k); s != "" {
 			v.Set(k, s)
 		}

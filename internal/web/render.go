@@ -25,6 +25,10 @@ var pageNames = []string{
 	// The case registry (handlers_cases*.go).
 	"search", "register", "register_duplicates", "child", "child_edit", "child_history",
 	"case", "case_edit", "case_print",
+	// One audit log entry, whole (handlers_audit_entry.go).
+	"audit_entry",
+	// The new user's enrolment link (handlers_welcome.go).
+	"welcome",
 }
 
 // partials are parsed with every page: form controls shared by several

@@ -60,6 +60,8 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Pattern: "/enrol", Name: "enrol", Permission: auth.PermAccount, Stage: auth.StageEnrol, handler: h(s.enrolPage)},
 		{Method: "POST", Pattern: "/enrol", Name: "enrol_submit", Permission: auth.PermAccount, Stage: auth.StageEnrol, handler: h(s.enrolSubmit)},
 		{Method: "POST", Pattern: "/signout", Name: "signout", Permission: auth.PermAccount, Stage: StageAny, handler: h(s.signout)},
+		{Method: "GET", Pattern: "/welcome/{token}", Name: "welcome", handler: h(s.welcomePage)},
+		{Method: "POST", Pattern: "/welcome", Name: "welcome_submit", handler: h(s.welcomeSubmit)},
 
 		// Signed in.
 		{Method: "GET", Pattern: "/{$}", Name: "dashboard", Permission: auth.PermAccount, handler: h(s.dashboard)},
@@ -78,12 +80,15 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Pattern: "/admin/users/{id}/enable", Name: "user_enable", Permission: auth.PermUsersManage, handler: h(s.userEnable)},
 		{Method: "POST", Pattern: "/admin/users/{id}/second-factor", Name: "user_reset_second_factor", Permission: auth.PermUsersManage, handler: h(s.userResetSecondFactor)},
 		{Method: "POST", Pattern: "/admin/users/{id}/password", Name: "user_reset_password", Permission: auth.PermUsersManage, handler: h(s.userResetPassword)},
+		{Method: "POST", Pattern: "/admin/users/{id}/approve", Name: "user_approve", Permission: auth.PermUsersManage, handler: h(s.userApprove)},
 
 		// Audit log.
 		{Method: "GET", Pattern: "/audit", Name: "audit", Permission: auth.PermAuditRead, handler: h(s.auditPage)},
+		{Method: "GET", Pattern: "/audit/{seq}", Name: "audit_entry", Permission: auth.PermAuditRead, handler: h(s.auditEntryPage)},
 
 		// Case registry: children.
 		{Method: "GET", Pattern: "/children", Name: "children", Permission: auth.PermCasesRead, handler: h(s.childrenPage)},
+		{Method: "POST", Pattern: "/children/search", Name: "children_search", Permission: auth.PermCasesRead, handler: h(s.childrenPage)},
 		{Method: "GET", Pattern: "/children/new", Name: "child_new", Permission: auth.PermCasesWrite, handler: h(s.registerPage)},
 		{Method: "POST", Pattern: "/children", Name: "child_register", Permission: auth.PermCasesWrite, handler: h(s.registerSubmit)},
 		{Method: "GET", Pattern: "/children/{id}", Name: "child", Permission: auth.PermCasesRead, handler: h(s.childPage)},

@@ -92,7 +92,31 @@ type Token struct {
 	CreatedAt  time.Time
 	LastUsedAt time.Time // zero: never used; kept to the minute (see touchEvery)
 	RevokedAt  time.Time // zero: active
+	// ExpiresAt is when the token stops working; zero for a token made
+	// before tokens expired, which expires MaxLifetime after CreatedAt.
+	ExpiresAt time.Time
 }
+
+// Token lifetimes (issue 10 L6): a token expires DefaultLifetime after it
+// is made unless a shorter or longer one is asked for, never later than
+// MaxLifetime. A national system's operators renew it by making a new
+// one and revoking the old, as docs/api.md describes.
+const (
+	DefaultLifetime = 90 * 24 * time.Hour
+	MaxLifetime     = 365 * 24 * time.Hour
+	MinLifetime     = time.Hour
+)
+
+// Expiry returns when the token stops working.
+func (t *Token) Expiry() time.Time {
+	if t.ExpiresAt.IsZero() {
+		return t.CreatedAt.Add(MaxLifetime)
+	}
+	return t.ExpiresAt
+}
+
+// Expired reports whether the token has expired at now.
+func (t *Token) Expired(now time.Time) bool { return !now.Before(t.Expiry()) }
 
 // Has reports whether the token has scope s.
 func (t *Token) Has(s Scope) bool { return slices.Contains(t.Scopes, s) }
@@ -229,8 +253,20 @@ func mayManage(a auth.Actor, country auth.Country) error {
 // with its secret, which is shown this once and never again. Audited as
 // token.create.
 func (t *Service) Create(ctx context.Context, a auth.Actor, name string, country auth.Country, scopes []Scope) (*Token, string, error) {
+	return t.CreateFor(ctx, a, name, country, scopes, 0)
+}
+
+// CreateFor is Create with a lifetime: 0 means DefaultLifetime; it must
+// lie between MinLifetime and MaxLifetime.
+func (t *Service) CreateFor(ctx context.Context, a auth.Actor, name string, country auth.Country, scopes []Scope, lifetime time.Duration) (*Token, string, error) {
 	name = strings.TrimSpace(name)
 	var problems []error
+	if lifetime == 0 {
+		lifetime = DefaultLifetime
+	}
+	if lifetime < MinLifetime || lifetime > MaxLifetime {
+		problems = append(problems, errs.Field("lifetime", "a token lives between 1 hour and 365 days"))
+	}
 	switch {
 	case name == "":
 		problems = append(problems, errs.Field("name", "the name of the national system is required"))
@@ -261,14 +297,15 @@ func (t *Service) Create(ctx context.Context, a auth.Actor, name string, country
 		return nil, "", err
 	}
 	secret := newSecret()
-	tok := &Token{Name: name, Country: country, Scopes: scopes, Hash: HashSecret(secret), CreatedAt: t.clock()}
+	now := t.clock()
+	tok := &Token{Name: name, Country: country, Scopes: scopes, Hash: HashSecret(secret), CreatedAt: now, ExpiresAt: now.Add(lifetime)}
 	err := t.store.Update(ctx, func(tx Tx) error {
 		if err := tx.CreateToken(ctx, tok); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, audit.Record{Time: t.clock(), Actor: a.Ref(), Role: string(a.Role),
 			Country: string(country), Action: audit.ActTokenCreate, Target: tok.Ref(), Outcome: "ok",
-			Addr: a.Addr, Detail: "scopes=" + JoinScopes(scopes)})
+			Addr: a.Addr, Detail: "scopes=" + JoinScopes(scopes) + " expires=" + tok.ExpiresAt.Format(time.RFC3339)})
 	})
 	if err != nil {
 		return nil, "", err
@@ -347,8 +384,9 @@ func (t *Service) TokenNames(ctx context.Context, ids []int64) (map[int64]string
 var ErrBadToken = errs.E(errs.Unauthorized, "the token is not valid")
 
 // Authenticate returns the active token whose secret is secret, and
-// records its use (at most once every touchEvery). A revoked token is
-// returned with ErrBadToken, so that the caller can audit its use.
+// records its use (at most once every touchEvery). A revoked or expired
+// token is returned with ErrBadToken, so that the caller can audit its use
+// (Revoked tells which).
 func (t *Service) Authenticate(ctx context.Context, secret string) (*Token, error) {
 	if !wellFormed(secret) {
 		return nil, ErrBadToken
@@ -364,7 +402,7 @@ func (t *Service) Authenticate(ctx context.Context, secret string) (*Token, erro
 		return nil, ErrBadToken
 	case err != nil:
 		return nil, err
-	case tok.Revoked():
+	case tok.Revoked(), tok.Expired(t.clock()):
 		return tok, ErrBadToken
 	}
 	if now := t.clock(); now.Sub(tok.LastUsedAt) >= touchEvery {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -141,12 +142,63 @@ func TestService(t *testing.T) {
 			return nil
 		})
 		want := []string{
-			"token.create user:4 country_admin SE token:1 p4 scopes=read,write",
-			"token.create user:5 country_admin DK token:2  scopes=read",
+			"token.create user:4 country_admin SE token:1 p4 scopes=read,write expires=2025-08-31T10:30:00Z",
+			"token.create user:5 country_admin DK token:2  scopes=read expires=2025-08-31T10:30:00Z",
 			"token.revoke user:4 country_admin SE token:1 p4 ",
 		}
 		if err != nil || !slices.Equal(entries, want) {
 			t.Errorf("audit:\n%s\nwant\n%s", strings.Join(entries, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}
+
+// TestExpiry: tokens expire, by default after DefaultLifetime, never later
+// than MaxLifetime; an expired token authenticates nothing and is returned
+// for auditing, and a token made before expiry existed expires MaxLifetime
+// after it was made (issue 10 L6).
+func TestExpiry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		now := t0
+		svc := tokens.NewService(store.NewTokenStore(db), func() time.Time { return now })
+		admin := auth.Actor{UserID: 4, Role: auth.RoleCountryAdmin, Country: "SE"}
+		rw := []tokens.Scope{tokens.ScopeRead}
+		for _, life := range []time.Duration{time.Minute, tokens.MaxLifetime + time.Hour} {
+			if _, _, err := svc.CreateFor(ctx, admin, "sys", "SE", rw, life); errs.FieldOf(err) != "lifetime" {
+				t.Errorf("lifetime %v: %v", life, err)
+			}
+		}
+		def, defSecret, err := svc.Create(ctx, admin, "default", "SE", rw)
+		if err != nil || !def.ExpiresAt.Equal(t0.Add(tokens.DefaultLifetime)) {
+			t.Fatalf("default lifetime: %v %v", def.ExpiresAt, err)
+		}
+		short, shortSecret, err := svc.CreateFor(ctx, admin, "short", "SE", rw, 24*time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now = t0.Add(24*time.Hour - time.Second)
+		if _, err := svc.Authenticate(ctx, shortSecret); err != nil {
+			t.Fatalf("before expiry: %v", err)
+		}
+		now = t0.Add(24 * time.Hour)
+		if tok, err := svc.Authenticate(ctx, shortSecret); !errs.Is(err, errs.Unauthorized) || tok == nil || tok.ID != short.ID || tok.Revoked() {
+			t.Fatalf("expired: %+v %v", tok, err)
+		}
+		if _, err := svc.Authenticate(ctx, defSecret); err != nil {
+			t.Fatalf("the default token after a day: %v", err)
+		}
+		list, err := svc.List(ctx, admin, "SE")
+		if err != nil || len(list) != 2 || !list[1].Expired(now) || list[0].Expired(now) {
+			t.Fatalf("list: %+v %v", list, err)
+		}
+		// A token from before expiry existed (expires_at NULL).
+		if _, err := db.SQL().Exec(`UPDATE api_tokens SET expires_at = NULL WHERE id = ` + strconv.FormatInt(def.ID, 10)); err != nil {
+			t.Fatal(err)
+		}
+		now = t0.Add(tokens.MaxLifetime)
+		if _, err := svc.Authenticate(ctx, defSecret); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("an old token past MaxLifetime: %v", err)
 		}
 	})
 }

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/audit"
+	"github.com/cbss-egcc/childcentre/internal/crypto"
 	"github.com/cbss-egcc/childcentre/internal/store"
 )
 
@@ -111,9 +112,27 @@ func admin(t testing.TB, dbURL, stmt string) {
 	}
 }
 
+// LinkageKey seals the linkage encodings of every test database, so that
+// the suites run with encodings sealed at rest as a node stores them.
+var LinkageKey = []byte("storetest linkage-at-rest key 32")
+
+// AtRest sets the ciphers of the values kept sealed at rest by the store
+// (linkage encodings, national references) on o, as a node sets them.
+func AtRest(t testing.TB, o *store.Options) {
+	t.Helper()
+	var err error
+	if o.LinkageAtRest, err = crypto.NewFieldCipher(LinkageKey); err != nil {
+		t.Fatal(err)
+	}
+	if o.NationalRefAtRest, err = crypto.NewFieldCipher([]byte("storetest national-ref at rest 32"[:32])); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func open(t testing.TB, dbURL string, opts []Option) *store.DB {
 	t.Helper()
 	o := store.Options{URL: dbURL, Chain: Chain(), MaxReadConns: 4}
+	AtRest(t, &o)
 	for _, f := range opts {
 		f(&o)
 	}
