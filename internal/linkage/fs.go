@@ -167,6 +167,12 @@ type ExplainTerm struct {
 // appends one term per feature.
 func (m *fsModel) weight(a, b rec, lv []uint8, ex *[]explainTerm) float64 {
 	m.c.vector(a, b, lv)
+	return m.weightLevels(a, lv, ex)
+}
+
+// weightLevels is weight for a pair whose levels lv are known; a is the
+// first record (its name frequencies adjust the weight).
+func (m *fsModel) weightLevels(a rec, lv []uint8, ex *[]explainTerm) float64 {
 	w := m.prior
 	for fi, l := range lv {
 		w += m.lw[fi][l]
@@ -195,6 +201,14 @@ func (m *fsModel) weight(a, b rec, lv []uint8, ex *[]explainTerm) float64 {
 		}
 	}
 	return w
+}
+
+// decode sets lv to the levels of pattern p.
+func (m *fsModel) decode(p int, lv []uint8) {
+	for i, f := range m.c.feats {
+		lv[i] = uint8(p % f.levels)
+		p /= f.levels
+	}
 }
 
 // recs precomputes the segment popcounts and name frequencies of every
@@ -265,7 +279,7 @@ func (st *emStats) add(o *emStats) {
 }
 
 // observe adds one candidate pair to st.
-func (m *fsModel) observe(st *emStats, a, b rec, lv []uint8, n int) {
+func (m *fsModel) observe(st *emStats, a, b rec, lv []uint8, n int) int {
 	m.c.vector(a, b, lv)
 	p := m.pattern(lv)
 	st.hist[p]++
@@ -290,6 +304,7 @@ func (m *fsModel) observe(st *emStats, a, b rec, lv []uint8, n int) {
 	if rare {
 		st.rare[p]++
 	}
+	return p
 }
 
 // fit runs expectation maximisation on the statistics and returns the

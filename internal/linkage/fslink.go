@@ -52,14 +52,27 @@ func (c *comparer) blockSet(set *dice.Set) *dice.Set {
 // the frequencies of names counted from the filters. o gives the
 // thresholds the model decides with.
 func Fit(set *dice.Set, l *Layout, o Options) (*Model, error) {
+	m, _, err := fit(set, l, o)
+	return m, err
+}
+
+// fitted is what fitting on every record (no sample) leaves for linking:
+// the candidate pairs, their agreement patterns and the records.
+type fitted struct {
+	pairs []dice.Pair
+	pats  []uint16
+	rs    *recs
+}
+
+func fit(set *dice.Set, l *Layout, o Options) (*Model, *fitted, error) {
 	if l == nil {
-		return nil, errs.E(errs.Invalid, "linkage: only filters of a segmented schema can be fitted")
+		return nil, nil, errs.E(errs.Invalid, "linkage: only filters of a segmented schema can be fitted")
 	}
 	o.Layout = l
 	o.Weights = nil
 	m, err := NewModel(set.Words, o)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	fs := m.fs
 	fs.countFrequencies(set.Bits, set.Words)
@@ -83,33 +96,60 @@ func Fit(set *dice.Set, l *Layout, o Options) (*Model, error) {
 	st := fs.newStats()
 	lv := make([]uint8, len(fs.c.feats))
 	rs := fs.recs(set)
-	for _, p := range pairs {
-		fs.observe(st, rs.at(idx[p.A]), rs.at(idx[p.B]), lv, len(idx))
+	all := len(idx) == set.Len() && fs.npat <= 1<<16
+	var pats []uint16
+	if all {
+		pats = make([]uint16, len(pairs))
+	}
+	for i, p := range pairs {
+		pat := fs.observe(st, rs.at(idx[p.A]), rs.at(idx[p.B]), lv, len(idx))
+		if all {
+			pats[i] = uint16(pat)
+		}
 	}
 	w := fs.fit(st, emIterations)
 	nf, err := newFSModel(w)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	nf.tf, nf.hasFreq = fs.tf, fs.hasFreq
 	m.fs = nf
-	return m, nil
+	if !all {
+		return m, nil, nil
+	}
+	rs.m = nf
+	return m, &fitted{pairs: pairs, pats: pats, rs: rs}, nil
 }
 
 // linkFS links the filters of a segmented schema.
 func linkFS(set *dice.Set, o Options) (*Result, error) {
 	m := o.Model
 	var err error
+	var ft *fitted
 	if m == nil || m.fs == nil {
-		if m, err = Fit(set, o.Layout, o); err != nil {
+		if m, ft, err = fit(set, o.Layout, o); err != nil {
 			return nil, err
 		}
 	} else if !m.fs.hasFreq {
 		m = m.WithFrequencies(set)
 	}
 	m.opt.Threshold, m.opt.Review, m.opt.Support, m.opt.MinLink = o.Threshold, o.Review, o.Support, o.MinLink
-	pairs := m.candidatePairs(set, o.Workers)
-	rs := m.fs.recs(set)
+	var pairs []ScoredPair
+	var rs *recs
+	if ft != nil {
+		// Fitted on every record: its candidates are the link's.
+		rs = ft.rs
+		lv := make([]uint8, len(m.fs.c.feats))
+		for i, p := range ft.pairs {
+			m.fs.decode(int(ft.pats[i]), lv)
+			if pr := prob(m.fs.weightLevels(rs.at(p.A), lv, nil)); pr >= o.Review {
+				pairs = append(pairs, ScoredPair{A: p.A, B: p.B, Score: float32(pr)})
+			}
+		}
+	} else {
+		pairs = m.candidatePairs(set, o.Workers)
+		rs = m.fs.recs(set)
+	}
 	lv := make([]uint8, len(m.fs.c.feats))
 	cluster := solveWith(set.Len(), func(a, b int32) float64 {
 		return prob(m.fs.weight(rs.at(a), rs.at(b), lv, nil))

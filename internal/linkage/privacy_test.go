@@ -1,7 +1,6 @@
 package linkage
 
 import (
-	"bytes"
 	"cmp"
 	"os"
 	"slices"
@@ -36,7 +35,7 @@ func TestPrivacyFrequencyAttack(t *testing.T) {
 		name string
 		hard Hardening
 	}{{"none", Hardening{}}, {"rule90", Hardening{Rule90: true}}, {"blip 0.02", Hardening{BLIP: 0.02}}, {"blip 0.05", Hardening{BLIP: 0.05}}} {
-		s := childSchema(t)
+		s := fieldsSchema(t)
 		s.Hardening = h.hard
 		if err := s.validate(); err != nil {
 			t.Fatal(err)
@@ -107,5 +106,4 @@ func TestPrivacyFrequencyAttack(t *testing.T) {
 		t.Logf("%-10s distinct given-name segments %6d (names %5d); guessed right: %.4f of records (%.4f in the 10 largest groups); F1 %.4f",
 			h.name, len(groups), len(names), float64(right)/float64(len(recs)), float64(top10)/float64(len(recs)), m.F1)
 	}
-	_ = bytes.MinRead
 }
