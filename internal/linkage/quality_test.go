@@ -1,7 +1,11 @@
 package linkage
 
 import (
+	"cmp"
+	"os"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/synth"
 )
@@ -93,5 +97,29 @@ func TestQualitySynthetic(t *testing.T) {
 		if m.F1 < r.floor {
 			t.Errorf("%s, preset %q: F1 %.4f below the floor %.3f", r.schema, r.preset, m.F1, r.floor)
 		}
+	}
+}
+
+// TestQualityLarge links a preset at a larger population with both built-in
+// schemas (seed 2), for the figures of docs/linkage.md:
+//
+//	CHILDCENTRE_QUALITY_CHILDREN=50000 go test -run QualityLarge -v -timeout 30m ./internal/linkage/
+//
+// CHILDCENTRE_QUALITY_PRESET picks the preset (default field).
+func TestQualityLarge(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("CHILDCENTRE_QUALITY_CHILDREN"))
+	if n <= 0 {
+		t.Skip("set CHILDCENTRE_QUALITY_CHILDREN=50000 to link a larger population")
+	}
+	preset := cmp.Or(os.Getenv("CHILDCENTRE_QUALITY_PRESET"), synth.PresetField)
+	for _, name := range []string{"child", "child-fields"} {
+		s, _ := BuiltinSchema(name)
+		e, ent := encodeSynth(t, s, synth.Options{Children: n, Seed: 2, Preset: preset})
+		start := time.Now()
+		res, err := Link(e.Set(), s.Options())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s, preset %q, %d children (%d records), linked in %v: %v", name, preset, n, e.Len(), time.Since(start).Round(time.Millisecond), Evaluate(res.Cluster, ent))
 	}
 }
