@@ -1,7 +1,10 @@
 package linkage
 
 import (
+	"bytes"
+	"embed"
 	"math"
+	"reflect"
 	"slices"
 
 	"github.com/cbss-egcc/childcentre/internal/errs"
@@ -493,9 +496,33 @@ func startWeights(l *Layout) Weights {
 	return w
 }
 
+// builtinWeights holds default weights of built-in segmented schemas, one
+// weights file each (schemas/NAME.weights): learned by EM, without ground
+// truth, from 20,000 synthetic children of the field preset (seed 1). They
+// serve a model made before any data is at hand (NewModel); Fit learns
+// weights from the data being linked.
+//
+//go:embed schemas/*.weights
+var builtinWeights embed.FS
+
 // defaultWeights are the weights a model of layout l uses when none are
-// given: EM's starting values until a fitted default is embedded.
-func defaultWeights(l *Layout) Weights { return startWeights(l) }
+// given: the built-in weights of a schema with the same layout, else EM's
+// starting values.
+func defaultWeights(l *Layout) Weights {
+	entries, _ := builtinWeights.ReadDir("schemas")
+	for _, e := range entries {
+		data, err := builtinWeights.ReadFile("schemas/" + e.Name())
+		if err != nil {
+			continue
+		}
+		w, err := ReadWeights(bytes.NewReader(data))
+		if err == nil && reflect.DeepEqual(w.Layout, l) {
+			w.Layout = l
+			return *w
+		}
+	}
+	return startWeights(l)
+}
 
 // strictMatch is the seed rule of EM: both names and the date agree (the
 // date exactly or up to a swap, or an estimated date in the same year),

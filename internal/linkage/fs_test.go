@@ -188,3 +188,24 @@ func TestSegmentedSchemaErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultModel checks that NewModel with the child-fields layout (as the
+// hub makes it from an encoding header) uses the built-in weights, not
+// EM's starting values, and scores a record against itself as a match.
+func TestDefaultModel(t *testing.T) {
+	s := fieldsSchema(t)
+	m, err := NewModel(s.EncodedBits()/64, s.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := m.Weights(); w.Prior == startWeights(s.Layout()).Prior {
+		t.Fatal("the default model has EM's starting weights")
+	}
+	fs := encodeRows(t, s, []string{"x", "Ahmad", "Rahimi", "2009-03-14", "0", "m", "AF"}, []string{"x", "Fatima", "Haidari", "2012-11-02", "0", "f", "SY"})
+	if p := m.Score(fs[0], fs[0]); !m.IsMatch(p) {
+		t.Errorf("a record against itself: %v", p)
+	}
+	if p := m.Score(fs[0], fs[1]); m.IsReview(p) {
+		t.Errorf("two different children: %v", p)
+	}
+}
