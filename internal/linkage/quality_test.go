@@ -21,9 +21,9 @@ const (
 	floorChildMild   = 0.89 // reached 0.8946
 	floorChildField  = 0.61 // reached 0.6177
 	floorChildHarsh  = 0.39 // reached 0.3933
-	floorFieldsMild  = 0.84 // reached 0.8416
-	floorFieldsField = 0.63 // reached 0.6350
-	floorFieldsHarsh = 0.43 // reached 0.4401
+	floorFieldsMild  = 0.85 // reached 0.8566
+	floorFieldsField = 0.64 // reached 0.6466
+	floorFieldsHarsh = 0.45 // reached 0.4532
 	// The original generator, 5,000 children, seed 2: the -short run.
 	floorSynth5kF1  = 0.92 // reached 0.9224
 	floorFields5kF1 = 0.90 // reached 0.9092
