@@ -12,12 +12,13 @@ import (
 	"strconv"
 
 	"github.com/cbss-egcc/childcentre/internal/linkage"
+	"github.com/cbss-egcc/childcentre/internal/linkage/dice"
 )
 
 func init() {
 	register(&Command{
 		Name:    "link",
-		Args:    "[--threshold T] [--review T2] --out FILE [--pairs FILE] [--truth FILE] ENCODINGS...",
+		Args:    "[--threshold T] [--review T2] [--weights FILE] [--weights-out FILE] --out FILE [--pairs FILE] [--truth FILE] [--explain A B] ENCODINGS...",
 		Summary: "link encoding files (one per country) into clusters of records of the same child",
 		Run:     linkCmd,
 	})
@@ -25,8 +26,11 @@ func init() {
 
 func linkCmd(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("link", env)
-	threshold := fs.Float64("threshold", 0, "Dice score at or above which a pair is a match (default: the schema's, else 0.8)")
-	review := fs.Float64("review", 0, "Dice score from which pairs below the threshold are marked for review (default: the schema's, else 0.7)")
+	threshold := fs.Float64("threshold", 0, "score (match probability for a segmented schema, else Dice) at or above which a pair is a match (default: the schema's, else 0.8)")
+	review := fs.Float64("review", 0, "score from which pairs below the threshold are marked for review (default: the schema's, else 0.7)")
+	weightsIn := fs.String("weights", "", "segmented schemas: score with the fixed weights of this file instead of learning them")
+	weightsOut := fs.String("weights-out", "", "segmented schemas: write the weights learned (or used) to this file")
+	explain := fs.String("explain", "", "record id A: print how the pair A B (B is the first argument after the flags) was scored, from the encodings")
 	out := fs.String("out", "", "CSV of clusters to write: id,cluster")
 	pairsOut := fs.String("pairs", "", "CSV of scored pairs to write: a,b,score")
 	truthFile := fs.String("truth", "", "CSV of ground truth (record id, true entity): print precision, recall, F1")
@@ -39,10 +43,18 @@ func linkCmd(ctx context.Context, env *Env, args []string) error {
 	if *memory > 0 && env.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(int64(*memory) << 20))
 	}
+	files := fs.Args()
+	var explainB string
+	if *explain != "" {
+		if len(files) == 0 {
+			return Usagef("--explain takes two record ids: --explain A B")
+		}
+		explainB, files = files[0], files[1:]
+	}
 	switch {
-	case *out == "":
+	case *out == "" && *explain == "":
 		return Usagef("--out is required")
-	case fs.NArg() == 0:
+	case len(files) == 0:
 		return Usagef("at least one encoding file is needed")
 	}
 	set := map[string]bool{}
@@ -54,7 +66,7 @@ func linkCmd(ctx context.Context, env *Env, args []string) error {
 		return Usagef("--review must be above 0 and at most 1")
 	}
 	all := &linkage.Encodings{}
-	for _, path := range fs.Args() {
+	for _, path := range files {
 		e, err := readEncodingFile(path)
 		if err != nil {
 			return err
@@ -97,9 +109,42 @@ func linkCmd(ctx context.Context, env *Env, args []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	res, err := linkage.Link(all.Set(), opt)
+	if *weightsIn != "" {
+		f, err := os.Open(*weightsIn)
+		if err != nil {
+			return err
+		}
+		w, err := linkage.ReadWeights(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", *weightsIn, err)
+		}
+		if opt.Layout == nil {
+			return Usagef("--weights applies only to encodings of a segmented schema")
+		}
+		opt.Weights = w
+	}
+	filters := all.Set()
+	if *explain != "" && *out == "" {
+		return explainPair(env, all, filters, opt, *explain, explainB)
+	}
+	res, err := linkage.Link(filters, opt)
 	if err != nil {
 		return err
+	}
+	if *weightsOut != "" && res.Model != nil {
+		data, err := res.Model.Marshal()
+		if err != nil {
+			return err
+		}
+		if err := writeAtomic(*weightsOut, func(w io.Writer) error { _, err := w.Write(append(data, '\n')); return err }); err != nil {
+			return err
+		}
+	}
+	if *explain != "" {
+		if err := explainWith(env, all, res.Model, *explain, explainB); err != nil {
+			return err
+		}
 	}
 	if err := writeAtomic(*out, func(w io.Writer) error { return linkage.WriteClusters(w, all.IDs, res) }); err != nil {
 		return err
@@ -164,4 +209,50 @@ func writeAtomic(path string, write func(io.Writer) error) error {
 	}
 	ok = true
 	return nil
+}
+
+// explainPair fits (or loads) the model of the encodings and explains the
+// pair a, b without linking.
+func explainPair(env *Env, all *linkage.Encodings, set *dice.Set, opt linkage.Options, a, b string) error {
+	if opt.Layout == nil {
+		return Usagef("--explain applies only to encodings of a segmented schema")
+	}
+	var m *linkage.Model
+	var err error
+	if opt.Weights != nil {
+		m, err = linkage.NewModel(set.Words, opt)
+		if err == nil {
+			m = m.WithFrequencies(set)
+		}
+	} else {
+		m, err = linkage.Fit(set, opt.Layout, opt)
+	}
+	if err != nil {
+		return err
+	}
+	return explainWith(env, all, m, a, b)
+}
+
+func explainWith(env *Env, all *linkage.Encodings, m *linkage.Model, a, b string) error {
+	ia, ib := -1, -1
+	for i, id := range all.IDs {
+		switch id {
+		case a:
+			ia = i
+		case b:
+			ib = i
+		}
+	}
+	if ia < 0 || ib < 0 {
+		return Usagef("--explain: record ids not found in the encodings")
+	}
+	if m == nil {
+		return Usagef("--explain applies only to encodings of a segmented schema")
+	}
+	e, err := m.Explain(all.Filter(ia), all.Filter(ib))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "pair %s %s\n", a, b)
+	return e.Write(env.Stdout)
 }

@@ -232,3 +232,48 @@ func TestEncodeSchemaFile(t *testing.T) {
 		t.Errorf("bad schema: %d %q", code, stderr)
 	}
 }
+
+// TestLinkFieldsExplainAndWeights links child-fields encodings, writes the
+// learned weights, links again with them, and explains one pair.
+func TestLinkFieldsExplainAndWeights(t *testing.T) {
+	dir := t.TempDir()
+	secret := newSecretFile(t, dir)
+	csvs, truth := writeCountryFiles(t, dir, 600)
+	var encs []string
+	for _, c := range csvs {
+		out := strings.TrimSuffix(c, ".csv") + ".enc"
+		if code, _, stderr := runLinkageCLI(t, "", "encode", "--schema", "child-fields", "--secret-file", secret, "--out", out, c); code != 0 {
+			t.Fatalf("encode: %d %s", code, stderr)
+		}
+		encs = append(encs, out)
+	}
+	weights := filepath.Join(dir, "weights.json")
+	clusters := filepath.Join(dir, "clusters.csv")
+	args := append([]string{"link", "--out", clusters, "--truth", truth, "--weights-out", weights}, encs...)
+	code, stdout, stderr := runLinkageCLI(t, "", args...)
+	if code != 0 || !strings.Contains(stdout, "F1 ") {
+		t.Fatalf("link: %d %q %q", code, stdout, stderr)
+	}
+	args = append([]string{"link", "--out", clusters, "--weights", weights}, encs...)
+	if code, _, stderr := runLinkageCLI(t, "", args...); code != 0 {
+		t.Fatalf("link --weights: %d %q", code, stderr)
+	}
+	// The first cluster's first two records.
+	data, _ := os.ReadFile(clusters)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("no cluster: %q", data)
+	}
+	a, _, _ := strings.Cut(lines[1], ",")
+	b, _, _ := strings.Cut(lines[2], ",")
+	args = append([]string{"link", "--explain", a, b}, encs...)
+	code, stdout, stderr = runLinkageCLI(t, "", args...)
+	if code != 0 || !strings.Contains(stdout, "probability") || !strings.Contains(stdout, "dob") {
+		t.Fatalf("link --explain: %d %q %q", code, stdout, stderr)
+	}
+	t.Logf("link --explain %s %s:\n%s", a, b, stdout)
+	args = append([]string{"link", "--explain", a, "nobody"}, encs...)
+	if code, _, _ := runLinkageCLI(t, "", args...); code != 2 {
+		t.Errorf("--explain with an unknown id: exit %d, want 2", code)
+	}
+}

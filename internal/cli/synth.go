@@ -17,7 +17,7 @@ import (
 func init() {
 	register(&Command{
 		Name:    "synth",
-		Args:    "--children N [--countries SE,DK,...] [--seed S] [--no-errors] --out DIR",
+		Args:    "--children N [--countries SE,DK,...] [--seed S] [--preset mild|field|harsh] [--no-errors] --out DIR",
 		Summary: "generate synthetic registrations of children with ground truth (one CSV per country, truth.csv)",
 		Run:     runSynth,
 	})
@@ -33,6 +33,7 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 	countries := fl.String("countries", "", "registering countries, ISO alpha-2, comma-separated (default: the region)")
 	seed := fl.Int64("seed", 1, "seed: the same seed gives the same data")
 	noErrors := fl.Bool("no-errors", false, "write every child's registrations without recording errors")
+	preset := fl.String("preset", "", "difficulty: mild, field or harsh (default: the original error rates)")
 	out := fl.String("out", "", "output directory")
 	if err := parse(fl, args); err != nil {
 		return err
@@ -45,7 +46,7 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 	case *out == "":
 		return Usagef("--out is required")
 	}
-	opt := synth.Options{Children: *children, Seed: *seed}
+	opt := synth.Options{Children: *children, Seed: *seed, Preset: *preset}
 	if *countries != "" {
 		for _, c := range strings.Split(*countries, ",") {
 			opt.Countries = append(opt.Countries, strings.ToUpper(strings.TrimSpace(c)))

@@ -55,6 +55,10 @@ type Header struct {
 	Threshold float64 `json:"threshold,omitempty"`
 	Review    float64 `json:"review,omitempty"`
 	Asymmetry float64 `json:"asymmetry,omitempty"`
+	// Layout, for a segmented schema, says where each field's segment lies
+	// and how segments are compared; Threshold and Review are then match
+	// probabilities.
+	Layout *Layout `json:"layout,omitempty"`
 }
 
 // Compatible reports whether filters under h and o can be compared, and if
@@ -88,6 +92,7 @@ func NewEncodingWriter(w io.Writer, enc *Encoder) (*EncodingWriter, error) {
 		Schema: enc.s.Name, SchemaFingerprint: enc.s.Fingerprint(),
 		FilterBits: enc.s.EncodedBits(), KeyID: enc.KeyID(),
 		Threshold: enc.s.Threshold, Review: enc.s.Review, Asymmetry: enc.s.Asymmetry,
+		Layout: enc.s.layout,
 	}
 	return newEncodingWriter(w, h)
 }
@@ -178,6 +183,11 @@ func ReadEncodings(r io.Reader) (*Encodings, error) {
 	}
 	if h.Threshold < 0 || h.Threshold > 1 || h.Review < 0 || h.Review > 1 || h.Asymmetry < 0 || h.Asymmetry > 1 {
 		return nil, errs.E(errs.Invalid, "encoding file: bad thresholds")
+	}
+	if h.Layout != nil {
+		if err := h.Layout.Validate(); err != nil || h.Layout.Words != h.FilterBits/64 {
+			return nil, errs.E(errs.Invalid, "encoding file: bad layout")
+		}
 	}
 	e := &Encodings{Header: h, Words: h.FilterBits / 64}
 	sum := sha256.New()

@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"hash"
 	"math/bits"
+	"slices"
+	"strconv"
 
 	"golang.org/x/crypto/blake2b"
 
@@ -37,6 +39,9 @@ type fieldEncoder struct {
 	toks  []tokenEncoder
 	emit  seedEmitter
 	isSlt bool
+	off   uint64 // segment offset in bits (segmented schemas)
+	seg   uint64 // segment length in bits, 0 for the whole filter
+	estMD []int  // month*100+day of dates taken as estimated
 }
 
 type tokenEncoder struct {
@@ -64,9 +69,16 @@ func newEncoder(s *Schema, keys *keySet) *Encoder {
 		return -1
 	}
 	e := &Encoder{s: s, keys: keys, words: s.FilterBits / 64, salt: -1}
+	off := 0
 	for i := range s.Fields {
 		f := &s.Fields[i]
-		fe := fieldEncoder{f: f, est: -1, norm: normalisers[f.Normalise]}
+		fe := fieldEncoder{f: f, est: -1, norm: normalisers[f.Normalise], off: uint64(off), seg: uint64(f.Bits)}
+		off += f.Bits
+		for _, d := range f.EstimatedDays {
+			m, _ := strconv.Atoi(d[:2])
+			dd, _ := strconv.Atoi(d[3:])
+			fe.estMD = append(fe.estMD, m*100+dd)
+		}
 		for _, c := range f.Columns {
 			fe.cols = append(fe.cols, index(c))
 		}
@@ -158,7 +170,11 @@ func (e *Encoder) Encode(row []string, dst []uint64) error {
 				n := len(em.seeds) / 2
 				k = (te.t.FieldBits + n - 1) / n
 			}
-			setPositions(e.filter, em.seeds, k, shift)
+			if fe.seg > 0 {
+				setSegment(e.filter, em.seeds, k, fe.off, fe.seg)
+			} else {
+				setPositions(e.filter, em.seeds, k, shift)
+			}
 		}
 	}
 	e.hard.apply(e.filter, dst)
@@ -200,6 +216,9 @@ func (e *Encoder) normalise(fe *fieldEncoder, row []string, v *value) error {
 		return &ColumnError{Column: col, Problem: err.Error()}
 	}
 	if estimated && v.date.year != 0 {
+		v.date.estimated = true
+	}
+	if d := v.date; d.year != 0 && d.month != 0 && slices.Contains(fe.estMD, d.month*100+d.day) {
 		v.date.estimated = true
 	}
 	return nil
@@ -270,6 +289,20 @@ func setPositions(f []uint64, seeds []uint64, k int, shift uint) {
 		for j := range k {
 			p := mix64(a+uint64(j)*0x9e3779b97f4a7c15) ^ b
 			p = mix64(p) >> shift
+			f[p>>6] |= 1 << (p & 63)
+		}
+	}
+}
+
+// setSegment is setPositions within the segment of seg bits at off: the
+// top bits of the mixed word, scaled to the segment, are the position.
+func setSegment(f []uint64, seeds []uint64, k int, off, seg uint64) {
+	for i := 0; i+1 < len(seeds); i += 2 {
+		a, b := seeds[i], seeds[i+1]
+		for j := range k {
+			p := mix64(a+uint64(j)*0x9e3779b97f4a7c15) ^ b
+			hi, _ := bits.Mul64(mix64(p), seg)
+			p = off + hi
 			f[p>>6] |= 1 << (p & 63)
 		}
 	}

@@ -19,7 +19,11 @@ var testSecret = bytes.Repeat([]byte{0x5a}, SecretSize)
 // febrlPath returns the path of a FEBRL file or skips the test.
 func febrlPath(t testing.TB, name string) string {
 	t.Helper()
-	p := filepath.Join(febrlDir, name)
+	dir := febrlDir
+	if d := os.Getenv("CHILDCENTRE_FEBRL"); d != "" {
+		dir = d // a checkout outside the usual layout (a git worktree)
+	}
+	p := filepath.Join(dir, name)
 	if _, err := os.Stat(p); err != nil {
 		t.Skipf("FEBRL data not found at %s (shared/data/febrl beside the repository): %v", p, err)
 	}

@@ -26,10 +26,13 @@ type Candidate struct {
 type Model struct {
 	opt Options
 	sc  pairScorer
+	fs  *fsModel // segmented schemas: the Fellegi–Sunter model
 }
 
 // NewModel returns the model for filters of words 64-bit words linked with
-// o (zero fields take Link's defaults).
+// o (zero fields take Link's defaults). With o.Layout (a segmented schema)
+// it is a Fellegi–Sunter model with o.Weights, else the built-in default
+// weights of the layout; Fit learns weights from data instead.
 func NewModel(words int, o Options) (*Model, error) {
 	if words < 1 {
 		return nil, fmt.Errorf("linkage: a model needs filters of at least one word")
@@ -37,7 +40,48 @@ func NewModel(words int, o Options) (*Model, error) {
 	if err := o.fill(); err != nil {
 		return nil, err
 	}
-	return &Model{opt: o, sc: pairScorer{set: dice.NewSet(words, 0), gamma: o.Asymmetry}}, nil
+	m := &Model{opt: o, sc: pairScorer{set: dice.NewSet(words, 0), gamma: o.Asymmetry}}
+	if o.Layout != nil {
+		if o.Layout.Words != words {
+			return nil, fmt.Errorf("linkage: the layout is for filters of %d words", o.Layout.Words)
+		}
+		w := defaultWeights(o.Layout)
+		if o.Weights != nil {
+			w = *o.Weights
+			w.Layout = o.Layout
+		}
+		fs, err := newFSModel(w)
+		if err != nil {
+			return nil, err
+		}
+		m.fs = fs
+		m.opt.Weights, m.opt.Model = nil, nil
+	}
+	return m, nil
+}
+
+// Weights returns the model's parameters (nil for a model without
+// layout), for Marshal or a weights file.
+func (m *Model) Weights() *Weights {
+	if m.fs == nil {
+		return nil
+	}
+	w := m.fs.w
+	return &w
+}
+
+// WithFrequencies returns a copy of m whose name frequencies (the
+// frequency adjustment) are counted from the filters of set; a model
+// without layout is returned as it is.
+func (m *Model) WithFrequencies(set *dice.Set) *Model {
+	if m.fs == nil {
+		return m
+	}
+	c := *m
+	fs := *m.fs
+	fs.countFrequencies(set.Bits, set.Words)
+	c.fs = &fs
+	return &c
 }
 
 // Options returns the model's options, defaults filled in.
@@ -46,8 +90,15 @@ func (m *Model) Options() Options { return m.opt }
 // Words returns the length of the model's filters in 64-bit words.
 func (m *Model) Words() int { return m.sc.set.Words }
 
-// Score returns the pair score of filters a and b (see score.go).
+// Score returns the match probability of filters a and b under a
+// segmented schema's model, else their pair score (see score.go).
 func (m *Model) Score(a, b []uint64) float64 {
+	if m.fs != nil {
+		var lv [32]uint8
+		var pa, pb [maxFields]uint16
+		c := m.fs.c
+		return prob(m.fs.weight(c.rec(a, pa[:]), c.rec(b, pb[:]), lv[:len(c.feats)], nil))
+	}
 	c := dice.AndCount(a, b)
 	return m.sc.fromCounts(uint32(c), uint32(dice.Count(a)), uint32(dice.Count(b)))
 }
@@ -89,11 +140,62 @@ type Index struct {
 	pos  map[string]int32
 	free []int32
 	out  sync.Pool // []uint32 AND-count buffers
+	// Segmented schemas: the name bags compared first (blocking), and the
+	// number of indexed records sharing each name segment (the frequency
+	// adjustment, from the encodings alone).
+	block *dice.Set
+	freq  []map[uint64]int32
+	nfreq []int
 }
 
 // NewIndex returns an empty index scored by m.
 func NewIndex(m *Model) *Index {
-	return &Index{m: m, set: dice.NewSet(m.Words(), 0), pos: map[string]int32{}}
+	ix := &Index{m: m, set: dice.NewSet(m.Words(), 0), pos: map[string]int32{}}
+	if m.fs != nil {
+		bs := m.fs.c.blockSet(dice.NewSet(m.Words(), 0))
+		ix.block = bs
+		ix.freq = make([]map[uint64]int32, len(m.fs.tf))
+		ix.nfreq = make([]int, len(m.fs.tf))
+		for t := range ix.freq {
+			ix.freq[t] = map[uint64]int32{}
+		}
+	}
+	return ix
+}
+
+// count adds d to the frequency counts of the name segments of f.
+func (ix *Index) count(f []uint64, d int32) {
+	fs := ix.m.fs
+	for t := range ix.freq {
+		if fs.c.feats[t/2].kind != featName {
+			continue
+		}
+		s := fs.tfSegment(t)
+		if fs.c.pop(f, s) == 0 {
+			continue
+		}
+		h := fs.c.segHash(f, s)
+		ix.freq[t][h] += d
+		if ix.freq[t][h] <= 0 {
+			delete(ix.freq[t], h)
+		}
+		ix.nfreq[t] += int(d)
+	}
+}
+
+// setBlock writes slot i's name bag.
+func (ix *Index) setBlock(i int32, f []uint64) {
+	w := ix.block.Words
+	for int(i) >= ix.block.Len() {
+		ix.block.Bits = append(ix.block.Bits, make([]uint64, w)...)
+		ix.block.Pop = append(ix.block.Pop, 0)
+	}
+	dst := ix.block.Bits[int(i)*w : int(i+1)*w]
+	clear(dst)
+	if f != nil {
+		ix.m.fs.c.nameUnion(f, dst)
+	}
+	ix.block.Pop[i] = uint32(dice.Count(dst))
 }
 
 // Model returns the index's model.
@@ -117,6 +219,9 @@ func (ix *Index) Add(ref string, f []uint64) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if i, ok := ix.pos[ref]; ok {
+		if ix.block != nil {
+			ix.count(ix.set.Filter(int(i)), -1)
+		}
 		ix.put(i, f)
 		return nil
 	}
@@ -128,6 +233,10 @@ func (ix *Index) Add(ref string, f []uint64) error {
 	} else {
 		i = int32(ix.set.Add(f))
 		ix.refs = append(ix.refs, "")
+		if ix.block != nil {
+			ix.setBlock(i, f)
+			ix.count(f, 1)
+		}
 	}
 	ix.refs[i] = ref
 	ix.pos[ref] = i
@@ -137,6 +246,10 @@ func (ix *Index) Add(ref string, f []uint64) error {
 func (ix *Index) put(i int32, f []uint64) {
 	copy(ix.set.Filter(int(i)), f)
 	ix.set.Pop[i] = uint32(dice.Count(f))
+	if ix.block != nil {
+		ix.setBlock(i, f)
+		ix.count(f, 1)
+	}
 }
 
 // Remove drops ref from the index and reports whether it was there.
@@ -149,6 +262,10 @@ func (ix *Index) Remove(ref string) bool {
 	}
 	delete(ix.pos, ref)
 	ix.refs[i] = ""
+	if ix.block != nil {
+		ix.count(ix.set.Filter(int(i)), -1)
+		ix.setBlock(i, nil)
+	}
 	clear(ix.set.Filter(int(i)))
 	ix.set.Pop[i] = 0
 	ix.free = append(ix.free, i)
@@ -171,6 +288,9 @@ func (ix *Index) Filter(ref string) ([]uint64, bool) {
 // first. Records with almost no information are not compared with everyone:
 // the model's blocking floor applies.
 func (ix *Index) Candidates(f []uint64, min float64) []Candidate {
+	if ix.block != nil {
+		return ix.candidatesFS(f, min)
+	}
 	o := ix.m.opt
 	min = max(min, o.Review)
 	floor := diceFloor(min, o.Asymmetry, o.BlockFloor)
@@ -203,6 +323,59 @@ func (ix *Index) Candidates(f []uint64, min float64) []Candidate {
 		}
 		if s := ix.m.sc.fromCounts(c, pq, pi); s >= min {
 			out = append(out, Candidate{Ref: ix.refs[i], Score: s})
+		}
+	}
+	slices.SortFunc(out, func(a, b Candidate) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Ref, b.Ref)
+	})
+	return out
+}
+
+// candidatesFS is Candidates for a segmented schema: the records whose
+// names are similar enough (the name bags, compared by the kernel), scored
+// by the model with name frequencies counted in the index.
+func (ix *Index) candidatesFS(f []uint64, min float64) []Candidate {
+	o := ix.m.opt
+	min = max(min, o.Review)
+	fs := ix.m.fs
+	q := make([]uint64, ix.block.Words)
+	fs.c.nameUnion(f, q)
+	pq := uint32(dice.Count(q))
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	n := ix.block.Len()
+	if n == 0 || pq == 0 {
+		return nil
+	}
+	counts := make([]uint32, n)
+	dice.AndCounts(q, ix.block.Bits, counts)
+	var pa, pb [maxFields]uint16
+	qa := fs.c.rec(f, pa[:])
+	qa.tf = make([]float32, len(ix.freq))
+	for t := range ix.freq {
+		if fs.c.feats[t/2].kind != featName || ix.nfreq[t] == 0 || qa.pop[fs.tfSegment(t)] == 0 {
+			continue
+		}
+		// The query counts as one of the records with its name, whether
+		// indexed yet or not.
+		c := ix.freq[t][fs.c.segHash(f, fs.tfSegment(t))]
+		qa.tf[t] = float32(c+1) / float32(ix.nfreq[t]+1)
+	}
+	lv := make([]uint8, len(fs.c.feats))
+	var out []Candidate
+	for i, c := range counts {
+		if ix.refs[i] == "" {
+			continue
+		}
+		if float64(2*c) < o.NameFloor*float64(pq+ix.block.Pop[i]) {
+			continue
+		}
+		b := fs.c.rec(ix.set.Filter(i), pb[:])
+		if p := prob(fs.weight(qa, b, lv, nil)); p >= min {
+			out = append(out, Candidate{Ref: ix.refs[i], Score: p})
 		}
 	}
 	slices.SortFunc(out, func(a, b Candidate) int {

@@ -50,9 +50,45 @@ type Options struct {
 	LSH LSHOptions
 	// Workers is the number of goroutines (default GOMAXPROCS).
 	Workers int
+
+	// Layout, for filters of a segmented schema (Schema.Layout), makes
+	// Link compare pairs field by field and score them with a
+	// Fellegi–Sunter model: Threshold and Review are then match
+	// probabilities (defaults DefaultMatchProbability and
+	// DefaultReviewProbability). Schema.Options and Header.Options set it.
+	Layout *Layout
+	// Weights fixes the model's parameters (LoadModel, Model.Weights)
+	// instead of learning them from the data by expectation maximisation.
+	Weights *Weights
+	// Model, if set, is used as it is (its thresholds replaced by these).
+	Model *Model
+	// NameFloor is the Dice similarity of the name tokens from which two
+	// records of a segmented schema are compared (default
+	// DefaultNameFloor).
+	NameFloor float64
 }
 
+// Defaults of a segmented schema's probabilities.
+const (
+	DefaultMatchProbability  = 0.9
+	DefaultReviewProbability = 0.5
+)
+
 func (o *Options) fill() error {
+	if o.Layout != nil {
+		if o.Threshold == 0 {
+			o.Threshold = DefaultMatchProbability
+		}
+		if o.Review == 0 {
+			o.Review = min(DefaultReviewProbability, o.Threshold)
+		}
+		if o.NameFloor == 0 {
+			o.NameFloor = DefaultNameFloor
+		}
+		if o.NameFloor < 0 || o.NameFloor > 1 {
+			return errs.Field("name_floor", "the name floor must be from 0 to 1")
+		}
+	}
 	if o.Threshold == 0 {
 		o.Threshold = DefaultThreshold
 	}
@@ -103,6 +139,9 @@ type Result struct {
 	Cluster []int32
 	// Clusters is the number of clusters of two or more.
 	Clusters int
+	// Model is the model that scored the pairs (segmented schemas: learned
+	// from the data unless given).
+	Model *Model
 }
 
 // Reviews counts the pairs marked for review.
@@ -121,6 +160,12 @@ func (r *Result) Reviews() int {
 func Link(set *dice.Set, o Options) (*Result, error) {
 	if err := o.fill(); err != nil {
 		return nil, err
+	}
+	if o.Layout != nil {
+		if o.Layout.Words != set.Words {
+			return nil, errs.E(errs.Invalid, "linkage: the filters do not have the layout's length")
+		}
+		return linkFS(set, o)
 	}
 	sc := &pairScorer{set: set, gamma: o.Asymmetry}
 	floor := diceFloor(o.Review, o.Asymmetry, o.BlockFloor)
@@ -141,11 +186,19 @@ func SchemaOptions(threshold, review, asymmetry float64) Options {
 }
 
 // Options returns the Options the schema recommends.
-func (s *Schema) Options() Options { return SchemaOptions(s.Threshold, s.Review, s.Asymmetry) }
+func (s *Schema) Options() Options {
+	o := SchemaOptions(s.Threshold, s.Review, s.Asymmetry)
+	o.Layout = s.layout
+	return o
+}
 
 // Options returns the Options recommended by the schema the encodings were
 // made with.
-func (h Header) Options() Options { return SchemaOptions(h.Threshold, h.Review, h.Asymmetry) }
+func (h Header) Options() Options {
+	o := SchemaOptions(h.Threshold, h.Review, h.Asymmetry)
+	o.Layout = h.Layout
+	return o
+}
 
 // Set returns the encodings as a dice.Set sharing their filter storage.
 func (e *Encodings) Set() *dice.Set {

@@ -79,8 +79,27 @@ type Schema struct {
 	Hardening Hardening `json:"hardening"`
 	// Fields are the identifying fields, each hashed under its own key.
 	Fields []Field `json:"fields"`
+	// Comparisons, with field segments (Field.Bits), make the filter a
+	// record of separately comparable fields: link then compares a pair
+	// field by field into agreement levels and scores it with a
+	// Fellegi–Sunter model (see model.go).
+	Comparisons []Comparison `json:"comparisons,omitempty"`
 
-	sum [32]byte // SHA-256 of the canonical JSON, set by validate
+	sum    [32]byte // SHA-256 of the canonical JSON, set by validate
+	layout *Layout  // set by validate when the schema has comparisons
+}
+
+// Comparison names the fields compared together into one agreement level.
+type Comparison struct {
+	// Name names the comparison in explanations ("name", "dob").
+	Name string `json:"name"`
+	// Kind is "name" (fields: given name, family name; compared directly
+	// and crossed, for swapped names), "date" (fields: the year window,
+	// exact date, unordered day-month, day digits and day window segments,
+	// in that order) or "exact" (one field: agree, differ or missing).
+	Kind string `json:"kind"`
+	// Fields are the segmented fields compared.
+	Fields []string `json:"fields"`
 }
 
 // Field is one identifying field of a record, read from one or more columns.
@@ -105,6 +124,14 @@ type Field struct {
 	Key string `json:"key,omitempty"`
 	// Tokens are the tokenisers applied to the normalised value.
 	Tokens []Tokeniser `json:"tokens"`
+	// Bits, when set, gives the field its own segment of the filter of
+	// this many bits (a multiple of 32); segments follow each other in the
+	// order of the fields. Either every field has a segment or none has.
+	Bits int `json:"bits,omitempty"`
+	// EstimatedDays lists days ("01-01", "07-01") on which a date is taken
+	// as estimated even without the Estimated flag: age assessments record
+	// an assessed year as 1 January or 1 July.
+	EstimatedDays []string `json:"estimated_days,omitempty"`
 }
 
 // Tokeniser turns a normalised value into tokens and says how many bits each
@@ -125,6 +152,8 @@ type Tokeniser struct {
 	Parts []string `json:"parts,omitempty"`
 	// YearWindow is w for "year_window" (default 1).
 	YearWindow int `json:"year_window,omitempty"`
+	// DayWindow is w for "day_window" (days d-w..d+w; default 2).
+	DayWindow int `json:"day_window,omitempty"`
 	// BitsPerToken is the number of filter positions each token sets.
 	BitsPerToken int `json:"bits_per_token,omitempty"`
 	// FieldBits, instead of BitsPerToken, spreads a fixed budget over the
@@ -165,7 +194,8 @@ const (
 	kindDate     = "date"
 )
 
-var dateParts = []string{"year", "month", "day", "day_month", "day_month_any", "year_window"}
+var dateParts = []string{"year", "month", "day", "day_month", "day_month_any", "year_window",
+	"date", "ymd_any", "ym_digits", "day_window"}
 
 // ParseSchema reads and validates a JSON schema. Unknown members, a wrong
 // format or version, and invalid fields are errors that name the field and
@@ -271,6 +301,9 @@ func (s *Schema) validate() error {
 	if err := s.Hardening.validate(s); err != nil {
 		return err
 	}
+	if err := s.validateSegments(); err != nil {
+		return err
+	}
 	canon, err := json.Marshal(s)
 	if err != nil {
 		return errs.Wrap(err, "linkage: canonical schema")
@@ -312,8 +345,13 @@ func (f *Field) validate(filterBits int) error {
 	} else if f.Format != "" {
 		return bad("format applies only to the date normaliser")
 	}
-	if f.Estimated != "" && !norm.date {
-		return bad("estimated applies only to the date normaliser")
+	if (f.Estimated != "" || len(f.EstimatedDays) > 0) && !norm.date {
+		return bad("estimated and estimated_days apply only to the date normaliser")
+	}
+	for _, d := range f.EstimatedDays {
+		if len(d) != 5 || d[2] != '-' || !isDigits(d[:2]) || !isDigits(d[3:]) {
+			return bad("estimated_days: %q is not MM-DD", d)
+		}
 	}
 	if len(f.Tokens) == 0 {
 		return bad("tokens: at least one tokeniser is needed")
@@ -371,12 +409,18 @@ func (t *Tokeniser) validate() error {
 		if t.YearWindow < 0 || t.YearWindow > maxYearWindow {
 			return fmt.Errorf("year_window must be from 1 to %d", maxYearWindow)
 		}
+		if t.DayWindow == 0 && slices.Contains(t.Parts, "day_window") {
+			t.DayWindow = 2
+		}
+		if t.DayWindow < 0 || t.DayWindow > 7 || t.DayWindow > 0 && !slices.Contains(t.Parts, "day_window") {
+			return fmt.Errorf("day_window must be from 1 to 7, with the day_window part")
+		}
 	case "":
 		return fmt.Errorf("kind is missing")
 	default:
 		return fmt.Errorf("unknown kind (known: qgram, exact, phonetic, date)")
 	}
-	if t.Kind != kindDate && (len(t.Parts) > 0 || t.YearWindow != 0) {
+	if t.Kind != kindDate && (len(t.Parts) > 0 || t.YearWindow != 0 || t.DayWindow != 0) {
 		return fmt.Errorf("parts and year_window apply only to date")
 	}
 	switch {

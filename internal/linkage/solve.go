@@ -56,10 +56,14 @@ type solveOptions struct {
 // record in no cluster; clusters are numbered from 0 in order of their
 // first record), and sets the decision of every pair.
 func solve(sc *pairScorer, pairs []ScoredPair, o solveOptions) []int32 {
-	n := sc.set.Len()
 	// The mean over cross pairs uses the true score of every pair, scored
 	// before or not, not just those above the review threshold.
-	score := sc.score
+	return solveWith(sc.set.Len(), sc.score, pairs, o)
+}
+
+// solveWith is solve for n records scored by score (a pair score or a
+// match probability).
+func solveWith(n int, score func(a, b int32) float64, pairs []ScoredPair, o solveOptions) []int32 {
 	// Match edges, best first; ties broken by index for determinism.
 	var edges []int32
 	for i, p := range pairs {

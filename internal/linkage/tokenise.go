@@ -162,6 +162,41 @@ func dateTokens(t *Tokeniser, d dateValue, e emitter, buf []byte) []byte {
 				buf = strconv.AppendInt(append(buf, '-'), int64(d.day), 10)
 				e.token(buf)
 			}
+		case "date":
+			// The whole date, only when the day is known.
+			if dayKnown {
+				buf = appendDate(append(buf[:0], 'e'), d)
+				e.token(buf)
+			}
+		case "ymd_any":
+			// Year and the unordered pair {day, month}: a day/month swap.
+			if dayKnown {
+				lo, hi := min(d.day, d.month), max(d.day, d.month)
+				buf = strconv.AppendInt(append(buf[:0], 'a'), int64(d.year), 10)
+				buf = strconv.AppendInt(append(buf, '-'), int64(lo), 10)
+				buf = strconv.AppendInt(append(buf, '-'), int64(hi), 10)
+				e.token(buf)
+			}
+		case "ym_digits":
+			// Year, month and the digits of the day in order of value: two
+			// transposed day digits (12, 21) give the same token.
+			if dayKnown {
+				lo, hi := min(d.day/10, d.day%10), max(d.day/10, d.day%10)
+				buf = strconv.AppendInt(append(buf[:0], 'g'), int64(d.year), 10)
+				buf = strconv.AppendInt(append(buf, '-'), int64(d.month), 10)
+				buf = append(buf, '-', byte('0'+lo), byte('0'+hi))
+				e.token(buf)
+			}
+		case "day_window":
+			// Day numbers d-w..d+w: dates k days apart share 2w+1-k tokens,
+			// across the ends of months and years.
+			if dayKnown {
+				n := dayNumber(d.year, d.month, d.day)
+				for x := n - t.DayWindow; x <= n+t.DayWindow; x++ {
+					buf = strconv.AppendInt(append(buf[:0], 'n'), int64(x), 10)
+					e.token(buf)
+				}
+			}
 		case "day_month_any":
 			// The unordered pair {day, month}: the same token whether the
 			// date was written day first or month first.
@@ -186,4 +221,14 @@ func appendDate(buf []byte, d dateValue) []byte {
 	buf = strconv.AppendInt(buf, int64(d.year), 10)
 	buf = append(buf, '-', byte('0'+m/10), byte('0'+m%10), '-', byte('0'+dd/10), byte('0'+dd%10))
 	return buf
+}
+
+// dayNumber returns the number of days from 1 March of year 0 to a date (a
+// proleptic Gregorian day count; only differences matter).
+func dayNumber(y, m, d int) int {
+	if m < 3 {
+		y--
+		m += 12
+	}
+	return 365*y + y/4 - y/100 + y/400 + (153*(m-3)+2)/5 + d - 1
 }

@@ -39,7 +39,15 @@ func (g *generator) pickWeights(ws []float64) int {
 	return last
 }
 
-func (t *table) pick(g *generator) *nameEntry { return &t.entries[g.pick(t.cum)] }
+func (t *table) pick(g *generator) *nameEntry {
+	if p := g.opt.NamePool; p > 0 && p < 1 {
+		// Only the most common names of the list: at least five, so that
+		// siblings still get distinct given names.
+		n := min(max(int(p*float64(len(t.cum))+0.5), 5), len(t.cum))
+		return &t.entries[g.pick(t.cum[:n])]
+	}
+	return &t.entries[g.pick(t.cum)]
+}
 
 func cumulative(ws []float64) []float64 {
 	c := make([]float64, len(ws))

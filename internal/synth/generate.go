@@ -39,6 +39,7 @@ type child struct {
 	cit            string
 	given, fam     *nameEntry
 	middle, father *nameEntry
+	second         *nameEntry // a second given name, or nil
 }
 
 // event is one record to write for every child of a family.
@@ -195,6 +196,11 @@ func (g *generator) family(fi, first, n int) {
 		k.y, k.m, k.d = civil(dob)
 		sx := sexIndex(k.female)
 		k.given = g.distinctGiven(o.given[sx])
+		if g.opt.SecondGiven > 0 && o.script != scriptVietnamese && r.Float64() < g.opt.SecondGiven {
+			for k.second = o.given[sx].pick(g); k.second == k.given; {
+				k.second = o.given[sx].pick(g)
+			}
+		}
 		if o.middle[sx] != nil {
 			k.middle = o.middle[sx].pick(g)
 		}

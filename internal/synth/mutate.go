@@ -168,11 +168,32 @@ func (g *generator) dob(k *child) (string, bool) {
 		if r.Float64() < e.AssessedYearOff {
 			y += []int{-2, -1, 1, 2}[g.pick(assessedCum)]
 		}
-		return ymd(y, 1, 1, 10), true
+		flag := !(e.EstimatedUnflagged > 0 && r.Float64() < e.EstimatedUnflagged)
+		if e.EstimatedJuly+e.EstimatedYear > 0 {
+			switch x := r.Float64(); {
+			case x < e.EstimatedJuly:
+				return ymd(y, 7, 1, 10), flag
+			case x < e.EstimatedJuly+e.EstimatedYear:
+				return ymd(y, 1, 1, 4), flag
+			}
+		}
+		return ymd(y, 1, 1, 10), flag
 	}
 	y, m, d := k.y, k.m, k.d
 	if d <= 12 && d != m && r.Float64() < e.DayMonthSwap {
 		m, d = d, m
+	}
+	if e.DayOff > 0 && r.Float64() < e.DayOff {
+		off := 1 + r.IntN(2)
+		if r.IntN(2) == 0 {
+			off = -off
+		}
+		y, m, d = civil(days(y, m, d) + off)
+	}
+	if e.DigitSwap > 0 && r.Float64() < e.DigitSwap {
+		if sw := d%10*10 + d/10; d >= 10 && sw != d && sw >= 1 && sw <= daysIn(y, m) {
+			d = sw
+		}
 	}
 	if r.Float64() < e.DateTypo {
 		switch r.IntN(3) {

@@ -26,8 +26,21 @@ type Options struct {
 	// first registration.
 	Now time.Time
 	// Errors are the rates of the recording errors between registrations of
-	// the same child. Nil means DefaultErrors(); NoErrors() turns them off.
+	// the same child. Nil means the preset's rates (DefaultErrors() without
+	// a preset); NoErrors() turns them off.
 	Errors *Errors
+	// Preset selects a difficulty (PresetMild, PresetField, PresetHarsh; see
+	// presets.go): error rates (unless Errors is set) and the population's
+	// NamePool and SecondGiven (unless set). "" is the original generator.
+	Preset string
+	// NamePool is the share (0–1] of each name list children are named
+	// from, the most common names first: a smaller pool makes unrelated
+	// children of one origin share names as often as in a real population
+	// with a few very common names. 0 means the whole list.
+	NamePool float64
+	// SecondGiven is the share of children with a second given name, which
+	// registrations drop at the rate Errors.DropSecond.
+	SecondGiven float64
 }
 
 // DefaultCountries are the member states of the network in the Baltic Sea
@@ -66,6 +79,14 @@ type Errors struct {
 	MissingCitizen  float64 // empty citizenship
 	WrongSex        float64 // sex recorded wrongly
 	WrongCitizen    float64 // citizenship recorded as a neighbouring country's
+	// Field errors of the harder presets (presets.go); zero in DefaultErrors
+	// so that the original generator's output is unchanged.
+	EstimatedJuly      float64 // an estimated date is recorded as 1 July of the assessed year
+	EstimatedYear      float64 // an estimated date is recorded as a bare year (YYYY)
+	EstimatedUnflagged float64 // an estimated date is recorded without the dob_estimated flag
+	DayOff             float64 // an exact date's day is off by one or two days
+	DigitSwap          float64 // the two digits of an exact date's day are transposed (12 → 21)
+	DropSecond         float64 // a second given name is left out
 }
 
 // Default error rates (see doc.go for the reasoning behind each).
@@ -129,7 +150,8 @@ func (e *Errors) rates() []*float64 {
 		&e.NameOrder, &e.FatherName, &e.OneField, &e.Swap, &e.Typo, &e.UpperCase, &e.LowerCase,
 		&e.AgeAssessment, &e.AssessedYearOff, &e.DayMonthSwap, &e.DateTypo, &e.PartialDate,
 		&e.MissingGiven, &e.MissingFamily, &e.MissingSex, &e.MissingDOB, &e.MissingCitizen,
-		&e.WrongSex, &e.WrongCitizen}
+		&e.WrongSex, &e.WrongCitizen, &e.EstimatedJuly, &e.EstimatedYear, &e.EstimatedUnflagged,
+		&e.DayOff, &e.DigitSwap, &e.DropSecond}
 }
 
 // Validate reports whether opt can be generated: an error with code
@@ -164,6 +186,15 @@ func (opt Options) normalize() (Options, Errors, error) {
 		opt.Now = DefaultNow
 	}
 	opt.Now = time.Date(opt.Now.Year(), opt.Now.Month(), opt.Now.Day(), 0, 0, 0, 0, time.UTC)
+	if err := opt.applyPreset(); err != nil {
+		return opt, e, err
+	}
+	if opt.NamePool < 0 || opt.NamePool > 1 || opt.NamePool != opt.NamePool {
+		return opt, e, errs.Field("name_pool", "must be from 0 to 1")
+	}
+	if opt.SecondGiven < 0 || opt.SecondGiven > 1 || opt.SecondGiven != opt.SecondGiven {
+		return opt, e, errs.Field("second_given", "must be from 0 to 1")
+	}
 	if opt.Errors == nil {
 		e = *DefaultErrors()
 	} else {

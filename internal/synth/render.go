@@ -46,6 +46,9 @@ func (g *generator) names(k *child, country string) (given, family string) {
 		given, family = g.vietnamese(k, drop)
 	} else {
 		given = g.spell(k.given, k.o, sx, country, drop)
+		if k.second != nil && !(e.DropSecond > 0 && r.Float64() < e.DropSecond) {
+			given += " " + g.spell(k.second, k.o, sx, country, drop)
+		}
 		family = g.spell(k.fam, k.o, sx, country, drop)
 		if k.father != nil && r.Float64() < e.FatherName {
 			given += " " + g.spell(k.father, k.o, 1, country, drop)

@@ -1,0 +1,610 @@
+package linkage
+
+import (
+	"bytes"
+	"embed"
+	"math"
+	"reflect"
+	"slices"
+
+	"github.com/cbss-egcc/childcentre/internal/errs"
+	"github.com/cbss-egcc/childcentre/internal/linkage/dice"
+)
+
+// The Fellegi–Sunter model of a segmented schema. For each feature f and
+// level l, m[f][l] = P(level l | the records are of one child) and u[f][l] =
+// P(level l | they are not), among candidate pairs; with the prior λ = P(one
+// child) of a candidate pair, a pair's match weight is
+//
+//	log2(λ/(1−λ)) + Σ_f log2(m[f][l_f] / u[f][l_f]) + frequency adjustment
+//
+// and its match probability 1/(1+2^−weight). Level 0 (missing) has m = u
+// and counts for nothing. The parameters are learned without ground truth,
+// by expectation maximisation on the candidate pairs of the data being
+// linked (as Splink does), or read from a file (Weights) for
+// reproducibility.
+//
+// Frequency adjustment: agreement on a common name says less than on a
+// rare one. The hub has no list of names, but equal names have equal
+// segments, so the frequency of a name is the share of records whose
+// segment is identical to it. A pair whose given (or family) names agree
+// exactly gets log2(mean / f) more weight, where f is that share and mean
+// its mean over the candidate pairs that agree: a rare name gains, a
+// common one loses (bounded to ±tfClip bits).
+
+// Weights are the learned parameters of a model: what Marshal writes and
+// LoadModel reads. They hold probabilities only, nothing of any record.
+type Weights struct {
+	Format   string           `json:"format"`
+	Layout   *Layout          `json:"layout"`
+	Prior    float64          `json:"prior"`
+	Features []FeatureWeights `json:"features"`
+	// TFMean is, per feature, the mean frequency of the agreeing value
+	// over candidate pairs at the top level (0 for features without
+	// frequency adjustment).
+	TFMean []float64 `json:"tf_mean"`
+}
+
+// FeatureWeights are the m and u probabilities of one feature, by level.
+type FeatureWeights struct {
+	Name string    `json:"name"`
+	M    []float64 `json:"m"`
+	U    []float64 `json:"u"`
+}
+
+// WeightsFormat is the "format" member of a weights file.
+const WeightsFormat = "childcentre-linkage-model"
+
+const tfClip = 3.0 // bits
+
+// disagreeCap is the largest weight of a date disagreement, bits.
+const disagreeCap = -5.0
+
+// fsModel is a Weights made ready for scoring.
+type fsModel struct {
+	w       Weights
+	c       *comparer
+	prior   float64     // log2 prior odds
+	lw      [][]float64 // log2(m/u) by feature and level
+	tf      []tfTable   // per feature (name features only)
+	stride  []int
+	npat    int
+	hasFreq bool
+}
+
+// tfTable counts records by the hash of one segment's bits.
+type tfTable struct {
+	counts map[uint64]uint32
+	n      int
+}
+
+func (t *tfTable) freq(h uint64) float64 {
+	if t.n == 0 {
+		return 0
+	}
+	return float64(max(t.counts[h], 1)) / float64(t.n)
+}
+
+// segHash hashes the bits of segment s of f.
+func (c *comparer) segHash(f []uint64, s int) uint64 {
+	var h uint64 = 0x9e3779b97f4a7c15
+	for _, m := range c.segs[s] {
+		h = mix64(h ^ (f[m.w] & m.mask))
+	}
+	return h
+}
+
+func newFSModel(w Weights) (*fsModel, error) {
+	if w.Layout == nil {
+		return nil, errs.E(errs.Invalid, "linkage model: no layout")
+	}
+	if err := w.Layout.Validate(); err != nil {
+		return nil, errs.E(errs.Invalid, "linkage model: %v", err)
+	}
+	c := newComparer(w.Layout)
+	if len(w.Features) != len(c.feats) || len(w.TFMean) != 2*len(c.feats) {
+		return nil, errs.E(errs.Invalid, "linkage model: the weights do not match the layout")
+	}
+	if !(w.Prior > 0 && w.Prior < 1) {
+		return nil, errs.E(errs.Invalid, "linkage model: the prior must be between 0 and 1")
+	}
+	m := &fsModel{w: w, c: c, prior: math.Log2(w.Prior / (1 - w.Prior)), npat: 1}
+	for i, f := range c.feats {
+		fw := w.Features[i]
+		if len(fw.M) != f.levels || len(fw.U) != f.levels {
+			return nil, errs.E(errs.Invalid, "linkage model: feature %s needs %d levels", f.name, f.levels)
+		}
+		lw := make([]float64, f.levels)
+		for l := 1; l < f.levels; l++ {
+			if !(fw.M[l] > 0 && fw.M[l] <= 1 && fw.U[l] > 0 && fw.U[l] <= 1) {
+				return nil, errs.E(errs.Invalid, "linkage model: feature %s: probabilities must be in (0, 1]", f.name)
+			}
+			lw[l] = math.Log2(fw.M[l] / fw.U[l])
+		}
+		m.lw = append(m.lw, lw)
+		m.stride = append(m.stride, m.npat)
+		m.npat *= f.levels
+	}
+	m.tf = make([]tfTable, 2*len(c.feats))
+	return m, nil
+}
+
+// countFrequencies fills the frequency tables of the name features (one
+// for the given name, one for the family name) from the filters bitsAll of
+// words words each.
+func (m *fsModel) countFrequencies(bitsAll []uint64, words int) {
+	n := len(bitsAll) / words
+	for fi, f := range m.c.feats {
+		if f.kind != featName {
+			continue
+		}
+		for j := range 2 {
+			s := f.segs[j]
+			t := tfTable{counts: make(map[uint64]uint32, n/8+16)}
+			for i := range n {
+				fl := bitsAll[i*words : (i+1)*words]
+				if m.c.pop(fl, s) == 0 {
+					continue
+				}
+				t.counts[m.c.segHash(fl, s)]++
+				t.n++
+			}
+			m.tf[2*fi+j] = t
+			m.hasFreq = true
+		}
+	}
+}
+
+// explainTerm is one feature's share of a pair's weight.
+type explainTerm = ExplainTerm
+
+// ExplainTerm is one feature's share of a pair's match weight.
+type ExplainTerm struct {
+	Feature string  `json:"feature"`
+	Level   string  `json:"level"`
+	Weight  float64 `json:"weight"` // log2(m/u) of the level, bits
+	TF      float64 `json:"tf"`     // frequency adjustment, bits
+}
+
+// weight returns the match weight of a pair and, when ex is not nil,
+// appends one term per feature.
+func (m *fsModel) weight(a, b rec, lv []uint8, ex *[]explainTerm) float64 {
+	m.c.vector(a, b, lv)
+	return m.weightLevels(a, lv, ex)
+}
+
+// weightLevels is weight for a pair whose levels lv are known; a is the
+// first record (its name frequencies adjust the weight).
+func (m *fsModel) weightLevels(a rec, lv []uint8, ex *[]explainTerm) float64 {
+	w := m.prior
+	for fi, l := range lv {
+		w += m.lw[fi][l]
+		adj := 0.0
+		if m.c.feats[fi].kind == featName {
+			for j, same := range sameParts(l) {
+				t := 2*fi + j
+				if !same || m.w.TFMean[t] <= 0 {
+					continue
+				}
+				var fa float64
+				if a.tf != nil {
+					fa = float64(a.tf[t])
+				} else if m.tf[t].n > 0 {
+					fa = m.tf[t].freq(m.c.segHash(a.f, m.tfSegment(t)))
+				}
+				if fa > 0 {
+					adj += math.Max(-tfClip, math.Min(tfClip, math.Log2(m.w.TFMean[t]/fa)))
+				}
+			}
+			w += adj
+		}
+		if ex != nil {
+			f := &m.c.feats[fi]
+			*ex = append(*ex, explainTerm{Feature: f.name, Level: levelNames[f.kind][l], Weight: m.lw[fi][l], TF: adj})
+		}
+	}
+	return w
+}
+
+// decode sets lv to the levels of pattern p.
+func (m *fsModel) decode(p int, lv []uint8) {
+	for i, f := range m.c.feats {
+		lv[i] = uint8(p % f.levels)
+		p /= f.levels
+	}
+}
+
+// recs precomputes the segment popcounts and name frequencies of every
+// filter of set.
+type recs struct {
+	m     *fsModel
+	set   *dice.Set
+	pop   []uint16
+	tf    []float32
+	ns, k int
+}
+
+func (m *fsModel) recs(set *dice.Set) *recs {
+	n, ns, k := set.Len(), len(m.c.segs), len(m.c.feats)
+	k *= 2
+	r := &recs{m: m, set: set, pop: make([]uint16, n*ns), tf: make([]float32, n*k), ns: ns, k: k}
+	for i := range n {
+		f := set.Filter(i)
+		m.c.rec(f, r.pop[i*ns:(i+1)*ns])
+		for t := range k {
+			if m.tf[t].n > 0 {
+				r.tf[i*k+t] = float32(m.tf[t].freq(m.c.segHash(f, m.tfSegment(t))))
+			}
+		}
+	}
+	return r
+}
+
+func (r *recs) at(i int32) rec {
+	return rec{f: r.set.Filter(int(i)), pop: r.pop[int(i)*r.ns : int(i+1)*r.ns], tf: r.tf[int(i)*r.k : int(i+1)*r.k]}
+}
+
+// prob returns the match probability of a weight.
+func prob(w float64) float64 { return 1 / (1 + math.Exp2(-w)) }
+
+// pattern returns the index of an agreement vector.
+func (m *fsModel) pattern(lv []uint8) int {
+	p := 0
+	for i, l := range lv {
+		p += int(l) * m.stride[i]
+	}
+	return p
+}
+
+// emStats are what the EM needs from the candidate pairs: how many pairs
+// have each agreement vector, and the frequencies of agreeing names.
+type emStats struct {
+	hist  []float64
+	rare  []float64 // vectors of pairs agreeing on a rare full name
+	tfSum []float64
+	tfN   []float64
+}
+
+func (m *fsModel) newStats() *emStats {
+	k := 2 * len(m.c.feats)
+	return &emStats{hist: make([]float64, m.npat), rare: make([]float64, m.npat), tfSum: make([]float64, k), tfN: make([]float64, k)}
+}
+
+func (st *emStats) add(o *emStats) {
+	for i, x := range o.hist {
+		st.hist[i] += x
+		st.rare[i] += o.rare[i]
+	}
+	for i := range st.tfSum {
+		st.tfSum[i] += o.tfSum[i]
+		st.tfN[i] += o.tfN[i]
+	}
+}
+
+// observe adds one candidate pair to st.
+func (m *fsModel) observe(st *emStats, a, b rec, lv []uint8, n int) int {
+	m.c.vector(a, b, lv)
+	p := m.pattern(lv)
+	st.hist[p]++
+	rare := false
+	for fi, l := range lv {
+		if m.c.feats[fi].kind != featName {
+			continue
+		}
+		// A full name so rare that fewer than 0.05 other records are
+		// expected to share it by chance: pairs agreeing on it are almost
+		// all matches, which is where the date's m is learned.
+		if s := sameParts(l); s[0] && s[1] && float64(a.tf[2*fi])*float64(a.tf[2*fi+1])*float64(n) < 0.05 {
+			rare = true
+		}
+		for j, same := range sameParts(l) {
+			if t := 2*fi + j; same && a.tf[t] > 0 {
+				st.tfSum[t] += float64(a.tf[t])
+				st.tfN[t]++
+			}
+		}
+	}
+	if rare {
+		st.rare[p]++
+	}
+	return p
+}
+
+// fit runs expectation maximisation on the statistics and returns the
+// weights (the layout is m's).
+func (m *fsModel) fit(st *emStats, iters int) Weights {
+	feats := m.c.feats
+	k := len(feats)
+	// The observed vectors and their counts.
+	type obs = struct {
+		lv []uint8
+		n  float64
+	}
+	decode := func(p int) []uint8 {
+		lv := make([]uint8, k)
+		for i := range k {
+			lv[i] = uint8(p % feats[i].levels)
+			p /= feats[i].levels
+		}
+		return lv
+	}
+	var os []obs
+	var total float64
+	for p, n := range st.hist {
+		if n == 0 {
+			continue
+		}
+		os = append(os, obs{decode(p), n})
+		total += n
+	}
+	w := m.w // starting values
+	mm := make([][]float64, k)
+	uu := make([][]float64, k)
+	for i := range k {
+		mm[i] = append([]float64(nil), w.Features[i].M...)
+		uu[i] = append([]float64(nil), w.Features[i].U...)
+	}
+	lambda := w.Prior
+	if total == 0 {
+		return w
+	}
+	// u is fixed to the distribution of levels over all candidate pairs, as
+	// Splink estimates u from random pairs: non-matches outnumber matches
+	// among candidates by orders of magnitude, and an EM free to move u as
+	// well finds degenerate optima (a "match" class of siblings, or of
+	// records with a different family name). m and λ are learned; u is
+	// corrected for the matches' share at the end.
+	marg := make([][]float64, k)
+	for i := range k {
+		marg[i] = make([]float64, feats[i].levels)
+	}
+	for _, o := range os {
+		for i, l := range o.lv {
+			marg[i][l] += o.n
+		}
+	}
+	for i := range k {
+		normalise(uu[i], marg[i])
+	}
+	// m is learned as Splink trains it: the m of the names by EM among
+	// the pairs whose dates agree closely (there most pairs are matches),
+	// the m of the date by EM among pairs whose names both agree, each
+	// time leaving the features of the rule out of the likelihood; sex and
+	// citizenship in both. A single EM over all candidates settles on the
+	// larger groups of related records instead (siblings share a family
+	// name; pairs with exact dates outnumber those with estimated ones).
+	dateClose := func(lv []uint8) bool {
+		for i, f := range feats {
+			if f.kind == featDate {
+				l := lv[i]
+				return l == dateExact || l == dateSwap || l == dateDigits || l == dateNear
+			}
+		}
+		return false
+	}
+	namesAgree := func(lv []uint8) bool {
+		n := 0
+		for i, f := range feats {
+			if f.kind == featName {
+				n++
+				g, fm := lv[i]/nameLevels, lv[i]%nameLevels
+				if (g != nameSame && g != nameClose) || (fm != nameSame && fm != nameClose) {
+					return false
+				}
+			}
+		}
+		return n > 0
+	}
+	active := func(kinds ...int) []bool {
+		a := make([]bool, k)
+		for i, f := range feats {
+			a[i] = slices.Contains(kinds, f.kind)
+		}
+		return a
+	}
+	sub := func(in func([]uint8) bool) []obs {
+		var r []obs
+		for _, o := range os {
+			if in(o.lv) {
+				r = append(r, o)
+			}
+		}
+		return r
+	}
+	emPart(sub(dateClose), active(featName, featExact), mm, uu, 0.5, iters)
+	// The date's m among pairs agreeing on a rare full name: pairs that
+	// merely agree on both names include many different children with
+	// common names, whose dates differ.
+	var rareObs []obs
+	for p, n := range st.rare {
+		if n > 0 {
+			rareObs = append(rareObs, obs{decode(p), n})
+		}
+	}
+	if len(rareObs) > 0 {
+		emPart(rareObs, active(featDate, featExact), mm, uu, 0.5, iters)
+	} else {
+		emPart(sub(namesAgree), active(featDate), mm, uu, 0.5, iters)
+	}
+	// Dates further apart than an age assessment errs (the ±2 years the
+	// year window covers) are a match only through a typing error in the
+	// year, at a rate EM cannot tell from the different children of the
+	// same rare name: their weight is held at most disagreeCap bits.
+	for i, f := range feats {
+		if f.kind != featDate {
+			continue
+		}
+		for _, l := range []int{dateDiffer, dateEstDiffer} {
+			if c := uu[i][l] * math.Exp2(disagreeCap); mm[i][l] > c {
+				mm[i][l] = c
+			}
+		}
+	}
+	// λ over all candidates, m and u fixed.
+	all := active(featName, featDate, featExact)
+	for range iters {
+		var sumP float64
+		for _, o := range os {
+			sumP += posterior(o.lv, all, mm, uu, lambda) * o.n
+		}
+		lambda = math.Min(math.Max(sumP/total, 1e-9), 1-1e-9)
+	}
+	out := Weights{Format: WeightsFormat, Layout: w.Layout, Prior: lambda, TFMean: make([]float64, 2*k)}
+	for i := range k {
+		out.Features = append(out.Features, FeatureWeights{Name: feats[i].name, M: mm[i], U: uu[i]})
+	}
+	for t := range out.TFMean {
+		if st.tfN[t] > 0 {
+			out.TFMean[t] = st.tfSum[t] / st.tfN[t]
+		}
+	}
+	return out
+}
+
+// normalise sets p[1:] to the counts c[1:] as probabilities, smoothed so
+// that no level has probability 0; p[0] (missing) is 1.
+func normalise(p, c []float64) {
+	var s float64
+	for _, x := range c[1:] {
+		s += x
+	}
+	const alpha = 0.5
+	for l := 1; l < len(p); l++ {
+		p[l] = (c[l] + alpha) / (s + alpha*float64(len(p)-1))
+	}
+	p[0] = 1
+}
+
+// startWeights are EM's starting values: agreement likely among matches,
+// disagreement among non-matches.
+func startWeights(l *Layout) Weights {
+	c := newComparer(l)
+	w := Weights{Format: WeightsFormat, Layout: l, Prior: 0.05, TFMean: make([]float64, 2*len(c.feats))}
+	for _, f := range c.feats {
+		m := make([]float64, f.levels)
+		u := make([]float64, f.levels)
+		for lv := 1; lv < f.levels; lv++ {
+			// Level 1 is the best agreement; later levels are worse,
+			// roughly in order.
+			m[lv] = math.Pow(0.4, float64(lv-1))
+			u[lv] = float64(lv)
+		}
+		normalise(m, append([]float64{0}, m[1:]...))
+		normalise(u, append([]float64{0}, u[1:]...))
+		w.Features = append(w.Features, FeatureWeights{Name: f.name, M: m, U: u})
+	}
+	return w
+}
+
+// builtinWeights holds default weights of built-in segmented schemas, one
+// weights file each (schemas/NAME.weights): learned by EM, without ground
+// truth, from 20,000 synthetic children of the field preset (seed 1). They
+// serve a model made before any data is at hand (NewModel); Fit learns
+// weights from the data being linked.
+//
+//go:embed schemas/*.weights
+var builtinWeights embed.FS
+
+// defaultWeights are the weights a model of layout l uses when none are
+// given: the built-in weights of a schema with the same layout, else EM's
+// starting values.
+func defaultWeights(l *Layout) Weights {
+	entries, _ := builtinWeights.ReadDir("schemas")
+	for _, e := range entries {
+		data, err := builtinWeights.ReadFile("schemas/" + e.Name())
+		if err != nil {
+			continue
+		}
+		w, err := ReadWeights(bytes.NewReader(data))
+		if err == nil && reflect.DeepEqual(w.Layout, l) {
+			w.Layout = l
+			return *w
+		}
+	}
+	return startWeights(l)
+}
+
+// strictMatch is the seed rule of EM: both names and the date agree (the
+// date exactly or up to a swap, or an estimated date in the same year),
+// and neither sex nor citizenship differs.
+func strictMatch(feats []feature, lv []uint8) bool {
+	for i, f := range feats {
+		l := lv[i]
+		switch f.kind {
+		case featName:
+			if g, fm := l/nameLevels, l%nameLevels; (g != nameSame && g != nameClose) || (fm != nameSame && fm != nameClose) {
+				return false
+			}
+		case featDate:
+			if l != dateExact && l != dateSwap && l != dateEstSame {
+				return false
+			}
+		case featExact:
+			if l == exactDiffer {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// posterior is the match probability of a vector over the active features.
+func posterior(lv []uint8, active []bool, mm, uu [][]float64, lambda float64) float64 {
+	pm, pu := lambda, 1-lambda
+	for i, l := range lv {
+		if l == 0 || !active[i] {
+			continue
+		}
+		pm *= mm[i][l]
+		pu *= uu[i][l]
+	}
+	if pm+pu == 0 {
+		return 0
+	}
+	return pm / (pm + pu)
+}
+
+// emPart runs EM on the observations obs for the m of the active features,
+// u fixed, from the prior lambda; it updates mm in place.
+func emPart(obs []struct {
+	lv []uint8
+	n  float64
+}, active []bool, mm, uu [][]float64, lambda float64, iters int) {
+	var total float64
+	for _, o := range obs {
+		total += o.n
+	}
+	if total == 0 {
+		return
+	}
+	for range iters {
+		cm := make([][]float64, len(mm))
+		for i := range mm {
+			cm[i] = make([]float64, len(mm[i]))
+		}
+		var sumP float64
+		for _, o := range obs {
+			p := posterior(o.lv, active, mm, uu, lambda)
+			sumP += p * o.n
+			for i, l := range o.lv {
+				cm[i][l] += p * o.n
+			}
+		}
+		lambda = math.Min(math.Max(sumP/total, 1e-9), 1-1e-9)
+		for i := range mm {
+			if active[i] {
+				normalise(mm[i], cm[i])
+			}
+		}
+	}
+}
+
+// tfSegment returns the segment of frequency table t: the given name (even
+// t) or family name (odd t) segment of name feature t/2.
+func (m *fsModel) tfSegment(t int) int { return m.c.feats[t/2].segs[t%2] }
+
+// sameParts returns which parts of a name feature's level agree exactly:
+// the given name, the family name.
+func sameParts(l uint8) [2]bool {
+	return [2]bool{l/nameLevels == nameSame, l%nameLevels == nameSame}
+}
