@@ -23,6 +23,15 @@ const (
 	PermSystemMonitor Permission = "system.monitor" // operational pages
 )
 
+// Permissions of the public knowledge site (internal/site checks the
+// country and kind of every item itself).
+const (
+	PermSiteEdit    Permission = "site.edit"     // write items (a coordinator: own country's only)
+	PermSiteEditAll Permission = "site.edit_all" // write every item of every country
+	PermSitePublish Permission = "site.publish"  // publish, schedule and archive what one may edit
+	PermSiteReview  Permission = "site.review"   // read drafts; publish or return items in review
+)
+
 // grants is the one table of what each role may do. Country administrators
 // manage accounts but see no case; auditors read the log but change nothing;
 // the network administrator manages administrators across countries.
@@ -32,6 +41,10 @@ var grants = map[Role][]Permission{
 	RoleCountryAdmin: {PermAccount, PermUsersManage, PermSystemMonitor},
 	RoleAuditor:      {PermAccount, PermAuditRead},
 	RoleNetworkAdmin: {PermAccount, PermUsersManage, PermAuditRead, PermSystemMonitor},
+
+	RoleSiteEditor:      {PermAccount, PermSiteEdit, PermSiteEditAll, PermSitePublish, PermSiteReview},
+	RoleSiteCoordinator: {PermAccount, PermSiteEdit, PermSitePublish},
+	RoleSiteReviewer:    {PermAccount, PermSiteReview},
 }
 
 // Can reports whether role r has permission p.
