@@ -204,8 +204,9 @@ func (s *Service) PublicAttachment(ctx context.Context, id int64) (*Attachment, 
 // public pages' Last-Modified header says.
 func (s *Service) LastModified(ctx context.Context) (time.Time, error) {
 	var t time.Time
+	now := s.Now()
 	err := s.store.View(ctx, func(tx Tx) (err error) {
-		t, err = tx.LastModified(ctx)
+		t, err = tx.LastModified(ctx, now)
 		return err
 	})
 	return t, err

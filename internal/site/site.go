@@ -200,7 +200,8 @@ type Tx interface {
 	Attachment(ctx context.Context, id int64) (*Attachment, error)
 	DeleteAttachment(ctx context.Context, id int64) error
 	Search(ctx context.Context, q SearchQuery, terms []string) ([]Hit, error)
-	// LastModified is the latest change to any item.
-	LastModified(ctx context.Context) (time.Time, error)
+	// LastModified is the latest change readers can see at now: an
+	// item's update, or a scheduled publication that has come due.
+	LastModified(ctx context.Context, now time.Time) (time.Time, error)
 	AppendAudit(ctx context.Context, r audit.Record) error
 }

@@ -180,9 +180,11 @@ func (tx siteTx) CountItems(ctx context.Context, f site.Filter) (int, error) {
 }
 
 // LastModified implements site.Tx.
-func (tx siteTx) LastModified(ctx context.Context) (time.Time, error) {
+func (tx siteTx) LastModified(ctx context.Context, now time.Time) (time.Time, error) {
 	var t time.Time
-	err := tx.queryRow(ctx, `SELECT max(updated_at) FROM site_items`).Scan(scanTime{&t})
+	n := tx.t(now)
+	err := tx.queryRow(ctx, `SELECT max(CASE WHEN publish_at IS NOT NULL AND publish_at <= ? AND publish_at > updated_at
+		THEN publish_at ELSE updated_at END) FROM site_items WHERE updated_at <= ?`, n, n).Scan(scanTime{&t})
 	return t, dbErr(err, "store: site last modified")
 }
 
