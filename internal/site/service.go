@@ -256,11 +256,13 @@ func (s *Service) Restore(ctx context.Context, e Editor, id int64, lang string, 
 // Link relates two items; both pages show the link.
 func (s *Service) Link(ctx context.Context, e Editor, from, to int64, remove bool) error {
 	return s.store.Update(ctx, func(tx Tx) error {
+		// A link shows on both pages: it changes both, so e must be
+		// allowed to edit both.
 		it, err := s.editable(ctx, tx, e, from)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Item(ctx, to); err != nil {
+		if _, err := s.editable(ctx, tx, e, to); err != nil {
 			return err
 		}
 		if from == to {

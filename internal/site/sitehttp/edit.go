@@ -79,11 +79,18 @@ func (h *Handler) editor(fn editFunc) http.HandlerFunc {
 }
 
 func (h *Handler) editPage(w http.ResponseWriter, q *req, name, title string, data any) error {
+	return h.editPageStatus(w, q, name, title, data, http.StatusOK)
+}
+
+// editPageStatus renders the page first, so that a template error still
+// gets the error page rather than half a form.
+func (h *Handler) editPageStatus(w http.ResponseWriter, q *req, name, title string, data any, status int) error {
 	b, err := h.render(name, q, data, &view{Title: title, Editor: true, Alternates: []alternate{}})
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
 	w.Write(b)
 	return nil
 }
@@ -205,9 +212,8 @@ func (h *Handler) editCreate(w http.ResponseWriter, r *http.Request, q *req) err
 	it, err := h.d.Site.Create(r.Context(), q.editor, n)
 	if err != nil {
 		if errs.Is(err, errs.Invalid) || errs.Is(err, errs.Conflict) {
-			w.WriteHeader(http.StatusUnprocessableEntity)
-			return h.editPage(w, q, "edit_item", q.tr.T("edit.new"), formData{New: true, Item: n.Item, Text: n.Text, Kinds: site.Kinds,
-				Error: errs.MessageOf(err), Field: errs.FieldOf(err)})
+			return h.editPageStatus(w, q, "edit_item", q.tr.T("edit.new"), formData{New: true, Item: n.Item, Text: n.Text, Kinds: site.Kinds,
+				Error: errs.MessageOf(err), Field: errs.FieldOf(err)}, http.StatusUnprocessableEntity)
 		}
 		return err
 	}
@@ -264,8 +270,7 @@ func (h *Handler) afterPost(w http.ResponseWriter, r *http.Request, q *req, id i
 		return lerr
 	}
 	d.Error, d.Field = errs.MessageOf(err), errs.FieldOf(err)
-	w.WriteHeader(http.StatusUnprocessableEntity)
-	return h.editPage(w, q, "edit_item", d.Text.Title, d)
+	return h.editPageStatus(w, q, "edit_item", d.Text.Title, d, http.StatusUnprocessableEntity)
 }
 
 func (h *Handler) editFields(w http.ResponseWriter, r *http.Request, q *req) error {

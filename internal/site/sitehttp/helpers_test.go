@@ -3,6 +3,8 @@ package sitehttp_test
 import (
 	"context"
 	"io"
+	"log/slog"
+	"os"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -75,7 +77,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	if _, err := svc.Seed(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	h, err := sitehttp.New(sitehttp.Deps{Site: svc, Sessions: sessions{editors}, BaseURL: "https://childcentre.test"})
+	h, err := sitehttp.New(sitehttp.Deps{Site: svc, Sessions: sessions{editors}, BaseURL: "https://childcentre.test", Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
