@@ -104,6 +104,9 @@ func (s *Service) list(ctx context.Context, f Filter) ([]*Item, int, error) {
 		if items, err = tx.Items(ctx, f); err != nil {
 			return err
 		}
+		if f.NoTexts {
+			return nil
+		}
 		return tx.LoadTexts(ctx, items, langs(f.Lang)...)
 	})
 	return items, n, err

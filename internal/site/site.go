@@ -148,6 +148,8 @@ type Filter struct {
 	Offset   int
 	// Lang loads this language's text and English's.
 	Lang string
+	// NoTexts loads no text at all (the sitemap needs only addresses).
+	NoTexts bool
 }
 
 // SearchQuery is a full-text search.

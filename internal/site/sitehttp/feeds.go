@@ -106,45 +106,51 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request, q *req) (*page, e
 	return &page{ctype: "application/atom+xml; charset=utf-8", body: append([]byte(xml.Header), b...), lastMod: latest}, nil
 }
 
-type smLink struct {
-	Rel      string `xml:"rel,attr"`
-	HrefLang string `xml:"hreflang,attr"`
-	Href     string `xml:"href,attr"`
-}
-
-type smURL struct {
-	Loc     string   `xml:"loc"`
-	LastMod string   `xml:"lastmod,omitempty"`
-	Links   []smLink `xml:"xhtml:link"`
-}
-
-type urlset struct {
-	XMLName xml.Name `xml:"urlset"`
-	NS      string   `xml:"xmlns,attr"`
-	XHTML   string   `xml:"xmlns:xhtml,attr"`
-	URLs    []smURL  `xml:"url"`
-}
-
 // sitemap lists the home page, every list and every published item, each
-// in every language, with hreflang alternates of all of them.
+// in every language, with hreflang alternates of all of them. With a
+// thousand items it is megabytes of XML, so it is written directly (no
+// reflection) and kept until the site changes: the cache key is the
+// latest visible change and the number of visible items, which also moves
+// when a scheduled item comes due.
 func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) (*page, error) {
-	items, _, err := h.d.Site.PublicList(r.Context(), site.Filter{Lang: "en"})
+	ctx := r.Context()
+	lm, err := h.d.Site.LastModified(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", XHTML: "http://www.w3.org/1999/xhtml"}
+	items, n, err := h.d.Site.PublicList(ctx, site.Filter{NoTexts: true})
+	if err != nil {
+		return nil, err
+	}
+	key := lm.UTC().Format(time.RFC3339Nano) + "/" + strconv.Itoa(n)
+	h.smMu.Lock()
+	if h.smKey == key {
+		p := h.smPage
+		h.smMu.Unlock()
+		return p, nil
+	}
+	h.smMu.Unlock()
+
+	var b strings.Builder
+	b.WriteString(xml.Header)
+	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">` + "\n")
+	esc := func(s string) string {
+		var e strings.Builder
+		xml.EscapeText(&e, []byte(s))
+		return e.String()
+	}
 	add := func(path string, mod time.Time) {
-		var links []smLink
+		var links strings.Builder
 		for _, l := range site.Languages {
-			links = append(links, smLink{Rel: "alternate", HrefLang: l, Href: h.d.BaseURL + "/" + l + path})
+			links.WriteString(` <xhtml:link rel="alternate" hreflang="` + l + `" href="` + esc(h.d.BaseURL+"/"+l+path) + `"/>` + "\n")
 		}
-		links = append(links, smLink{Rel: "alternate", HrefLang: "x-default", Href: h.d.BaseURL + "/en" + path})
-		lm := ""
+		links.WriteString(` <xhtml:link rel="alternate" hreflang="x-default" href="` + esc(h.d.BaseURL+"/en"+path) + `"/>` + "\n")
+		lastmod := ""
 		if !mod.IsZero() {
-			lm = mod.UTC().Format(time.RFC3339)
+			lastmod = " <lastmod>" + mod.UTC().Format(time.RFC3339) + "</lastmod>\n"
 		}
 		for _, l := range site.Languages {
-			s.URLs = append(s.URLs, smURL{Loc: h.d.BaseURL + "/" + l + path, LastMod: lm, Links: links})
+			b.WriteString("<url>\n <loc>" + esc(h.d.BaseURL+"/"+l+path) + "</loc>\n" + lastmod + links.String() + "</url>\n")
 		}
 	}
 	var latest time.Time
@@ -162,11 +168,12 @@ func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) (*page, error)
 	for _, sec := range sections {
 		add("/"+sec.Seg+"/", time.Time{})
 	}
-	b, err := xml.MarshalIndent(s, "", " ")
-	if err != nil {
-		return nil, errs.Wrap(err, "sitehttp: sitemap")
-	}
-	return &page{ctype: "application/xml; charset=utf-8", body: append([]byte(xml.Header), b...), lastMod: latest}, nil
+	b.WriteString("</urlset>\n")
+	p := &page{ctype: "application/xml; charset=utf-8", body: []byte(b.String()), lastMod: latest}
+	h.smMu.Lock()
+	h.smKey, h.smPage = key, p
+	h.smMu.Unlock()
+	return p, nil
 }
 
 // eventJSONLD describes an event for search engines (schema.org Event).

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/errs"
@@ -57,6 +58,10 @@ type Handler struct {
 	tmpl map[string]*template.Template
 	cat  *catalog
 	cop  *http.CrossOriginProtection
+
+	smMu   sync.Mutex // guards the cached sitemap
+	smKey  string
+	smPage *page
 }
 
 // Prefixes are the paths the hub mounts the handler on: one per language,
