@@ -118,7 +118,7 @@ func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) (*page, error)
 	if err != nil {
 		return nil, err
 	}
-	items, n, err := h.d.Site.PublicList(ctx, site.Filter{NoTexts: true})
+	_, n, err := h.d.Site.PublicList(ctx, site.Filter{NoTexts: true, Limit: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +130,10 @@ func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) (*page, error)
 		return p, nil
 	}
 	h.smMu.Unlock()
+	items, _, err := h.d.Site.PublicList(ctx, site.Filter{NoTexts: true})
+	if err != nil {
+		return nil, err
+	}
 
 	var b strings.Builder
 	b.WriteString(xml.Header)
@@ -170,6 +174,7 @@ func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) (*page, error)
 	}
 	b.WriteString("</urlset>\n")
 	p := &page{ctype: "application/xml; charset=utf-8", body: []byte(b.String()), lastMod: latest}
+	p.etag = etagOf(p.body)
 	h.smMu.Lock()
 	h.smKey, h.smPage = key, p
 	h.smMu.Unlock()

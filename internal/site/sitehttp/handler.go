@@ -157,6 +157,12 @@ type page struct {
 	ctype   string
 	body    []byte
 	lastMod time.Time
+	etag    string // computed from body when empty
+}
+
+func etagOf(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
 }
 
 // pathLang is the language prefix of r's path ("de" of "/de/news/").
@@ -200,8 +206,10 @@ func (h *Handler) cached(fn func(w http.ResponseWriter, r *http.Request) (*page,
 			h.fail(w, r, err)
 			return
 		}
-		sum := sha256.Sum256(p.body)
-		etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+		etag := p.etag
+		if etag == "" {
+			etag = etagOf(p.body)
+		}
 		hd := w.Header()
 		hd.Set("ETag", etag)
 		hd.Set("Cache-Control", "public, max-age=60")
