@@ -131,7 +131,7 @@ var Options = []Option{
 	{"trusted-proxy", "CHILDCENTRE_TRUSTED_PROXY", "", false, "IP address of a reverse proxy whose X-Forwarded-For header is believed", str(func(c *Config) *string { return &c.TrustedProxy })},
 	{"log-level", "CHILDCENTRE_LOG_LEVEL", "info", false, "debug, info, warn or error", str(func(c *Config) *string { return &c.LogLevel })},
 	{"log-format", "CHILDCENTRE_LOG_FORMAT", "json", false, "json or text", str(func(c *Config) *string { return &c.LogFormat })},
-	{"language", "CHILDCENTRE_LANGUAGE", "en", false, "default interface language: en, de, pl or sv", str(func(c *Config) *string { return &c.Language })},
+	{"language", "CHILDCENTRE_LANGUAGE", "en", false, "default interface language: en, da, de, et, fi, is, lt, lv, no, pl, ru or sv", str(func(c *Config) *string { return &c.Language })},
 	{"idle-timeout", "CHILDCENTRE_IDLE_TIMEOUT", "30m", false, "sign out after this long without a request", dur(func(c *Config) *time.Duration { return &c.IdleTimeout })},
 	{"absolute-timeout", "CHILDCENTRE_ABSOLUTE_TIMEOUT", "12h", false, "sign out this long after sign-in, whatever the activity", dur(func(c *Config) *time.Duration { return &c.AbsoluteTimeout })},
 	{"shutdown-timeout", "CHILDCENTRE_SHUTDOWN_TIMEOUT", "20s", false, "time given to requests in flight on SIGTERM", dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
@@ -239,8 +239,8 @@ func (c *Config) Validate() error {
 	if !oneOf(c.LogFormat, "json", "text") {
 		add("--log-format (CHILDCENTRE_LOG_FORMAT): %q; use json or text", c.LogFormat)
 	}
-	if !oneOf(c.Language, "en", "de", "pl", "sv") {
-		add("--language (CHILDCENTRE_LANGUAGE): %q; use en, de, pl or sv", c.Language)
+	if !oneOf(c.Language, "en", "da", "de", "et", "fi", "is", "lt", "lv", "no", "pl", "ru", "sv") {
+		add("--language (CHILDCENTRE_LANGUAGE): %q; use en, da, de, et, fi, is, lt, lv, no, pl, ru or sv", c.Language)
 	}
 	if c.IdleTimeout < time.Minute || c.IdleTimeout > c.AbsoluteTimeout {
 		add("--idle-timeout: must be at least 1m and not longer than --absolute-timeout")
