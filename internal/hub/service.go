@@ -65,11 +65,11 @@ type Service struct {
 	lat   latencies
 
 	// mu guards the in-memory index's bookkeeping and serialises refresh.
-	mu        sync.Mutex
-	idx       map[string]*linkage.Index // by linkage key id
-	where     map[int64]slot            // record id → where it is indexed
+	mu         sync.Mutex
+	idx        map[string]*linkage.Index // by linkage key id
+	where      map[int64]slot            // record id → where it is indexed
 	perCountry map[string]int
-	lastSeq   int64
+	lastSeq    int64
 }
 
 type slot struct {
