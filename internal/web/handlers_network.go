@@ -94,7 +94,9 @@ func (s *Server) networkMatchingPage(w http.ResponseWriter, r *http.Request) {
 		}
 		return 1
 	})
-	secs := func(v float64) string { return time.Duration(v * float64(time.Second)).Round(time.Millisecond).String() }
+	secs := func(v float64) string {
+		return time.Duration(v * float64(time.Second)).Round(time.Millisecond).String()
+	}
 	d.P50, d.P95, d.P99 = secs(h.P50), secs(h.P95), secs(h.P99)
 	s.render(w, r, http.StatusOK, "network_matching", &page{TitleKey: "network.matching_title", Data: d})
 }

@@ -78,9 +78,9 @@ type Deps struct {
 	TokenNames TokenNames
 	// Network is the hub's view of the network (nil on a node: the
 	// network pages answer 404 and are not in the navigation).
-	Network    NetworkView
-	Metrics    *metrics.Registry // nil: a private registry
-	Logger     *slog.Logger      // nil: discard
+	Network NetworkView
+	Metrics *metrics.Registry // nil: a private registry
+	Logger  *slog.Logger      // nil: discard
 }
 
 // Server is the web interface of a node. It is safe for concurrent use.
