@@ -1,6 +1,7 @@
 package hubserver_test
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -32,6 +33,10 @@ type testNet struct {
 	keys    string
 	hubDir  string
 	crlPath string
+	cleanup bool
+	// shutdown is the hub's shutdown timeout (default 5 s); a tiny one
+	// cuts requests in flight, as a crash would.
+	shutdown time.Duration
 }
 
 // newNet makes a CA, a hub certificate for 127.0.0.1 and a hub on a fresh
@@ -67,7 +72,7 @@ func newNet(t *testing.T, dbURL string) *testNet {
 func (n *testNet) config() *config.Config {
 	return &config.Config{Role: "hub", Listen: "127.0.0.1:0", ExchangeListen: "127.0.0.1:0", DatabaseURL: n.dbURL,
 		Keys: n.keys, LogLevel: "info", LogFormat: "text", Language: "en", IdleTimeout: 30 * time.Minute,
-		AbsoluteTimeout: 12 * time.Hour, ShutdownTimeout: 5 * time.Second, NetworkDir: n.hubDir,
+		AbsoluteTimeout: 12 * time.Hour, ShutdownTimeout: cmp.Or(n.shutdown, 5*time.Second), NetworkDir: n.hubDir,
 		NetworkCRL: n.crlPath, NetworkSchema: "child"}
 }
 
@@ -84,11 +89,17 @@ func (n *testNet) start(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	webLn, err := net.Listen("tcp", "127.0.0.1:0")
+	// A restart listens where the hub listened before, so that clients
+	// keep their URL.
+	webAddr, exAddr := "127.0.0.1:0", "127.0.0.1:0"
+	if n.url != "" {
+		webAddr, exAddr = strings.TrimPrefix(n.webURL, "http://"), strings.TrimPrefix(n.url, "https://")
+	}
+	webLn, err := net.Listen("tcp", webAddr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	exLn, err := net.Listen("tcp", "127.0.0.1:0")
+	exLn, err := net.Listen("tcp", exAddr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +107,10 @@ func (n *testNet) start(t *testing.T) {
 	n.hub, n.cancel, n.done = h, cancel, make(chan error, 1)
 	n.url, n.webURL = "https://"+exLn.Addr().String(), "http://"+webLn.Addr().String()
 	go func() { n.done <- h.Serve(sctx, webLn, exLn) }()
-	t.Cleanup(n.stop)
+	if !n.cleanup {
+		n.cleanup = true
+		t.Cleanup(n.stop)
+	}
 }
 
 // stop shuts the hub down (idempotent).
