@@ -141,8 +141,8 @@ func (s *Service) candidates(ctx context.Context, work []Work) ([]*job, error) {
 			return nil, err
 		}
 		j := &job{w: w, rec: r, f: f}
-		if ix := s.indexOf(r.KeyID); ix != nil {
-			j.cands = ix.Candidates(f, 0)
+		if ki := s.indexOf(r.KeyID); ki != nil {
+			j.cands = s.candidatesOf(ki, f)
 		}
 		jobs = append(jobs, j)
 	}
