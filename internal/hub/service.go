@@ -44,7 +44,8 @@ type Config struct {
 	Logger  *slog.Logger
 	Metrics *metrics.Registry
 	// Owner names this process in the leases of matching work (default:
-	// random). Lease is how long a claim holds (default 1 min).
+	// random). Lease is how long a claim holds (default 30 s): a crashed
+	// process's work waits that long.
 	Owner string
 	Lease time.Duration
 	// Batch is how many uploads one round of matching takes (default 64);
@@ -115,7 +116,7 @@ func New(st Store, cfg Config) (*Service, error) {
 		cfg.Owner = "hub-" + hex.EncodeToString(b[:])
 	}
 	if cfg.Lease <= 0 {
-		cfg.Lease = time.Minute
+		cfg.Lease = 30 * time.Second
 	}
 	if cfg.Batch <= 0 {
 		cfg.Batch = 64
