@@ -103,7 +103,7 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		return fail(fmt.Errorf("hub index: %w", err))
 	}
 	logger.Info("hub index loaded", "encodings", h.Service.Indexed(), "seconds", time.Since(start).Seconds())
-	h.Exchange = exchange.NewServer(h.Service, exchange.ServerConfig{Identify: network.Identify, Logger: logger})
+	h.Exchange = exchange.NewServer(h.Service, exchange.ServerConfig{Identify: id.Identify, Logger: logger})
 	h.Auth = auth.NewService(store.NewAuthStore(db), node.NewLiveKeys(c.KeyFile, kr, logger).Sealer(crypto.PurposeTOTP), auth.Config{
 		IdleTimeout:     c.IdleTimeout,
 		AbsoluteTimeout: c.AbsoluteTimeout,
