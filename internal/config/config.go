@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -48,6 +49,9 @@ type Config struct {
 	NetworkCA      string // the network CA certificate (PEM)
 	NetworkCRL     string // the network's revocation list (PEM), re-read when it changes
 	NetworkSchema  string // the network's linkage schema: a built-in name or a file
+
+	// The public knowledge site (issue 13), served by the hub.
+	SiteURL string // hub: the site's public address for feeds, sitemap and hreflang; "" derives it from --listen
 }
 
 // Option describes one setting.
@@ -152,6 +156,7 @@ var Options = []Option{
 	{"network-dir", "CHILDCENTRE_NETWORK_DIR", "", false, "directory of this server's network certificate and private keys ('childcentre pki issue' or a CSR)", str(func(c *Config) *string { return &c.NetworkDir })},
 	{"network-ca", "CHILDCENTRE_NETWORK_CA", "", false, "the network CA's certificate (PEM) that every peer's certificate must chain to (default: ca.crt in --network-dir)", str(func(c *Config) *string { return &c.NetworkCA })},
 	{"network-crl", "CHILDCENTRE_NETWORK_CRL", "", false, "the network's certificate revocation list (PEM), re-read when the file changes (default: ca.crl in --network-dir)", str(func(c *Config) *string { return &c.NetworkCRL })},
+	{"site-url", "CHILDCENTRE_SITE_URL", "", false, "hub: the public site's address, e.g. https://childcentre.example.org, used in feeds, the sitemap and hreflang links (empty: derived from --listen)", str(func(c *Config) *string { return &c.SiteURL })},
 	{"network-schema", "CHILDCENTRE_NETWORK_SCHEMA", "child", false, "the network's linkage schema: a built-in name (child) or a schema file; the hub refuses encodings made with another", str(func(c *Config) *string { return &c.NetworkSchema })},
 }
 
@@ -226,6 +231,12 @@ func value(o Option, flagGiven bool, flagValue string, getenv func(string) strin
 func (c *Config) Validate() error {
 	var p []error
 	add := func(format string, args ...any) { p = append(p, fmt.Errorf(format, args...)) }
+	if c.SiteURL != "" {
+		if u, err := url.Parse(c.SiteURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+			strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" {
+			add("--site-url (CHILDCENTRE_SITE_URL): %q is not an http:// or https:// address without a path", c.SiteURL)
+		}
+	}
 	switch c.Role {
 	case "node":
 		if !isCountryCode(c.Country) {

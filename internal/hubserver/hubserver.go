@@ -26,6 +26,8 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/metrics"
 	"github.com/cbss-egcc/childcentre/internal/network"
 	"github.com/cbss-egcc/childcentre/internal/node"
+	"github.com/cbss-egcc/childcentre/internal/site"
+	"github.com/cbss-egcc/childcentre/internal/site/sitehttp"
 	"github.com/cbss-egcc/childcentre/internal/store"
 	"github.com/cbss-egcc/childcentre/internal/web"
 )
@@ -38,8 +40,10 @@ type Hub struct {
 	Auth     *auth.Service
 	Service  *hub.Service
 	Network  *network.Identity
-	Exchange http.Handler // the exchange endpoint (/exchange/v1/…)
-	Web      *web.Server  // the secretariat's interface
+	Exchange http.Handler      // the exchange endpoint (/exchange/v1/…)
+	Web      *web.Server       // the secretariat's interface
+	Site     *site.Service     // the public knowledge site (issue 13)
+	SiteWeb  *sitehttp.Handler // its pages, mounted beside Web (Handler)
 	Metrics  *metrics.Registry
 	Logger   *slog.Logger
 	Now      func() time.Time
@@ -128,6 +132,9 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 	if err != nil {
 		return fail(err)
 	}
+	if err := h.openSite(ctx); err != nil {
+		return fail(err)
+	}
 	return h, nil
 }
 
@@ -142,7 +149,7 @@ func (h *Hub) ExchangeTLS() *tls.Config { return h.exchangeTLS.Clone() }
 // gives requests in flight the shutdown timeout. Matching runs meanwhile,
 // as do the revocation list's reload and the session sweep.
 func (h *Hub) Serve(ctx context.Context, webLn, exchangeLn net.Listener) error {
-	webSrv := h.server(h.Web.Handler())
+	webSrv := h.server(h.Handler())
 	exSrv := h.server(h.Exchange)
 	exSrv.TLSConfig = h.ExchangeTLS()
 	tlsOn := h.Config.TLSCert != ""
