@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/cbss-egcc/childcentre/internal/site"
 	"github.com/cbss-egcc/childcentre/internal/site/sitehttp"
@@ -27,6 +28,7 @@ func (h *Hub) openSite(ctx context.Context) error {
 		Sessions:   h.Web.SiteSessions(),
 		SignInPath: "/signin",
 		BaseURL:    h.SiteURL(),
+		TLS:        h.Config.TLSCert != "" || strings.HasPrefix(h.Config.SiteURL, "https://"),
 		Logger:     h.Logger,
 	})
 	if err != nil {

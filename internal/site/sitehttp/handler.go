@@ -42,7 +42,11 @@ type Deps struct {
 	// ("https://childcentre.example"), for feeds, the sitemap, hreflang and
 	// Open Graph, which need absolute URLs.
 	BaseURL string
-	Logger  *slog.Logger
+	// TLS is set when the site is served over HTTPS (directly or behind
+	// the operator's proxy): responses then carry HSTS, as the web
+	// server's do.
+	TLS    bool
+	Logger *slog.Logger
 }
 
 //go:embed templates/*.html
@@ -104,6 +108,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "same-origin")
 	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	hd.Set("X-Frame-Options", "DENY")
+	hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+	if h.d.TLS {
+		hd.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	}
 	h.mux.ServeHTTP(w, r)
 }
 

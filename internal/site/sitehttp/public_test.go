@@ -93,6 +93,9 @@ func TestCaching(t *testing.T) {
 	if etag == "" || lm == "" || !strings.Contains(res.Header.Get("Cache-Control"), "public") {
 		t.Fatalf("headers: %v", res.Header)
 	}
+	if res.Header.Get("Strict-Transport-Security") != "" || res.Header.Get("X-Frame-Options") != "DENY" {
+		t.Errorf("security headers over plain HTTP: %v", res.Header)
+	}
 	if res, _ := e.get("/en/projects/robert", "If-None-Match", etag); res.StatusCode != http.StatusNotModified {
 		t.Errorf("If-None-Match: %d", res.StatusCode)
 	}
