@@ -212,3 +212,20 @@ func TestEditorWorkflow(t *testing.T) {
 		t.Error("archived item's file still served")
 	}
 }
+
+// TestEditorPagesEveryLanguage renders every editors' page in every site
+// language; the environment fails the test on any interface key a
+// catalogue lacks.
+func TestEditorPagesEveryLanguage(t *testing.T) {
+	e := newSQLiteEnv(t)
+	id := strconv.FormatInt(e.id(site.KindEvent, "keeping-the-door-open-2009"), 10)
+	for _, lang := range site.Languages {
+		for _, p := range []string{"/edit/", "/edit/?kind=event&status=published", "/edit/new?kind=contact", "/edit/" + id,
+			"/edit/" + id + "/text/" + lang, "/edit/" + id + "/history/en"} {
+			st, body := e.getAs("editor", "/"+lang+p)
+			if st != http.StatusOK || !strings.Contains(body, `<html lang="`+lang+`"`) {
+				t.Errorf("GET /%s%s = %d", lang, p, st)
+			}
+		}
+	}
+}
