@@ -15,6 +15,7 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/exchange"
 	"github.com/cbss-egcc/childcentre/internal/hub/hubtest"
 	"github.com/cbss-egcc/childcentre/internal/pki"
+	"github.com/cbss-egcc/childcentre/internal/site"
 	"github.com/cbss-egcc/childcentre/internal/synth"
 )
 
@@ -161,9 +162,13 @@ func grepDatabase(t *testing.T, dbPath string, recs []synth.Record) {
 		all = append(all, bytes.ToLower(b)...)
 	}
 	checked := 0
+	public := site.SeedCorpus() // the public site's first content is in the hub's database too
 	for _, r := range recs {
 		for _, v := range []string{r.GivenName, r.FamilyName, r.DateOfBirth, r.ID, strings.ReplaceAll(r.ID, "-", "")} {
 			if len(v) < 5 { // short values ("Ali", "2010") occur in any binary by chance
+				continue
+			}
+			if strings.Contains(public, strings.ToLower(v)) { // "Robert" is also a project's name
 				continue
 			}
 			checked++

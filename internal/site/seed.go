@@ -103,3 +103,22 @@ func (s *Service) Seed(ctx context.Context) (bool, error) {
 	}
 	return true, nil
 }
+
+// SeedCorpus returns every text of the seed content, lower-cased: the
+// public words a hub's database holds from its first start. The hub's
+// tests that search its database files for values of synthetic children's
+// records skip the values that are ordinary words or dates of this public
+// text ("Robert", the name of a project; 2010-04-16, a meeting's last day).
+func SeedCorpus() string {
+	var b strings.Builder
+	for _, si := range seedAll() {
+		b.WriteString(si.Title + "\n" + si.Summary + "\n" + si.Body + "\n" + si.StartsOn + "\n" + si.EndsOn + "\n")
+		for _, v := range si.Meta {
+			b.WriteString(v + "\n")
+		}
+		if si.DE != nil {
+			b.WriteString(si.DE.Title + "\n" + si.DE.Summary + "\n" + si.DE.Body + "\n")
+		}
+	}
+	return strings.ToLower(b.String())
+}
