@@ -85,14 +85,20 @@ func TestAccessibilityAxe(t *testing.T) {
 		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(dir), chromedp.WindowSize(1280, 900))
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(alloc)
+	tab, cancel := chromedp.NewContext(alloc)
 	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancelT()
+	// Open the tab without a deadline: chromedp binds the tab's life to the
+	// context of its first action. Each page then gets its own deadline,
+	// generous because CI runs this beside every other package's tests.
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
 
 	pages := []string{"/", "/news/", "/events/keeping-the-door-open-2009", "/projects/robert", "/search?q=ROBERT", editForm, "/edit/", "/edit/new?kind=event"}
 	run := func(url string) axeResult {
 		t.Helper()
+		ctx, cancel := context.WithTimeout(tab, 90*time.Second)
+		defer cancel()
 		if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.Evaluate[chromedp.Void](string(axeSrc))); err != nil {
 			t.Fatalf("%s: %v", url, err)
 		}
@@ -110,6 +116,8 @@ func TestAccessibilityAxe(t *testing.T) {
 	}
 	// The check can fail: an image without a text alternative, added to a
 	// page, is reported.
+	ctx, cancelCheck := context.WithTimeout(tab, 90*time.Second)
+	defer cancelCheck()
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/en/"), chromedp.Evaluate[chromedp.Void](string(axeSrc)),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector("main").appendChild(document.createElement("img"))`)); err != nil {
 		t.Fatal(err)
