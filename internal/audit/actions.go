@@ -56,6 +56,15 @@ const (
 	ActDisclosureOpen     = "disclosure.open"
 )
 
+// Actions of the public knowledge site (internal/site).
+const (
+	ActSiteCreate  = "site.create"
+	ActSiteUpdate  = "site.update"
+	ActSiteStatus  = "site.status"
+	ActSiteRestore = "site.restore"
+	ActSiteAttach  = "site.attach"
+)
+
 // ActionInfo is one catalogued action.
 type ActionInfo struct {
 	Name    string
@@ -112,6 +121,11 @@ var catalogue = []ActionInfo{
 	{ActDisclosureDecide, "A follow-up request was granted or refused (Outcome)."},
 	{ActDisclosureSend, "Details were disclosed to another country, sealed to its node."},
 	{ActDisclosureOpen, "Disclosed details from another country were opened."},
+	{ActSiteCreate, "An item of the public site was created."},
+	{ActSiteUpdate, "An item of the public site or one of its translations was changed (Detail names the language)."},
+	{ActSiteStatus, "An item of the public site changed status: review, published, scheduled, archived (Detail)."},
+	{ActSiteRestore, "An earlier revision of a site item was restored."},
+	{ActSiteAttach, "A file was attached to or removed from a site item."},
 }
 
 var meanings = func() map[string]string {

@@ -24,8 +24,17 @@ const (
 	RoleNetworkAdmin Role = "network_admin"  // manages every country's administrators; no case access
 )
 
+// Roles of the public knowledge site on the hub (internal/site). Their
+// country is where the account sits; only a coordinator is limited by it.
+const (
+	RoleSiteEditor      Role = "secretariat_editor"   // writes and publishes every item of the site
+	RoleSiteCoordinator Role = "national_coordinator" // writes their own country's pages, contact points and news
+	RoleSiteReviewer    Role = "site_reviewer"        // reviews drafts; publishes or returns what is in review
+)
+
 // Roles lists every role, in the order they are shown.
-var Roles = []Role{RoleOfficer, RoleSupervisor, RoleCountryAdmin, RoleAuditor, RoleNetworkAdmin}
+var Roles = []Role{RoleOfficer, RoleSupervisor, RoleCountryAdmin, RoleAuditor, RoleNetworkAdmin,
+	RoleSiteEditor, RoleSiteCoordinator, RoleSiteReviewer}
 
 // Country is an ISO 3166-1 alpha-2 code in upper case ("SE", "LT").
 type Country string

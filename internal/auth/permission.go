@@ -21,6 +21,18 @@ const (
 	PermCasesApprove  Permission = "cases.approve"  // approve closing a case, disclosures
 	PermCasesExport   Permission = "cases.export"   // export the country's records
 	PermSystemMonitor Permission = "system.monitor" // operational pages
+	// PermNetworkMonitor: the hub's pages of the network (nodes, matching
+	// health). The hub holds no personal data; these show only counts.
+	PermNetworkMonitor Permission = "network.monitor"
+)
+
+// Permissions of the public knowledge site (internal/site checks the
+// country and kind of every item itself).
+const (
+	PermSiteEdit    Permission = "site.edit"     // write items (a coordinator: own country's only)
+	PermSiteEditAll Permission = "site.edit_all" // write every item of every country
+	PermSitePublish Permission = "site.publish"  // publish, schedule and archive what one may edit
+	PermSiteReview  Permission = "site.review"   // read drafts; publish or return items in review
 )
 
 // grants is the one table of what each role may do. Country administrators
@@ -31,7 +43,11 @@ var grants = map[Role][]Permission{
 	RoleSupervisor:   {PermAccount, PermCasesRead, PermCasesWrite, PermCasesApprove, PermCasesExport},
 	RoleCountryAdmin: {PermAccount, PermUsersManage, PermSystemMonitor},
 	RoleAuditor:      {PermAccount, PermAuditRead},
-	RoleNetworkAdmin: {PermAccount, PermUsersManage, PermAuditRead, PermSystemMonitor},
+	RoleNetworkAdmin: {PermAccount, PermUsersManage, PermAuditRead, PermSystemMonitor, PermNetworkMonitor},
+
+	RoleSiteEditor:      {PermAccount, PermSiteEdit, PermSiteEditAll, PermSitePublish, PermSiteReview},
+	RoleSiteCoordinator: {PermAccount, PermSiteEdit, PermSitePublish},
+	RoleSiteReviewer:    {PermAccount, PermSiteReview},
 }
 
 // Can reports whether role r has permission p.

@@ -45,6 +45,16 @@ type Config struct {
 	// Signed checkpoints of the audit log's head (docs/security.md).
 	AuditCheckpoints     string        // file the checkpoints are appended to; "" = beside the key file
 	AuditCheckpointEvery time.Duration // how often the server writes one
+	// The network (issue 8): the exchange between nodes and the hub.
+	ExchangeListen string // hub: address of the mutual-TLS exchange endpoint
+	HubURL         string // node: the hub's exchange URL; empty: no exchange
+	NetworkDir     string // this server's network certificate and keys
+	NetworkCA      string // the network CA certificate (PEM)
+	NetworkCRL     string // the network's revocation list (PEM), re-read when it changes
+	NetworkSchema  string // the network's linkage schema: a built-in name or a file
+
+	// The public knowledge site (issue 13), served by the hub.
+	SiteURL string // hub: the site's public address for feeds, sitemap and hreflang; "" derives it from --listen
 }
 
 // Option describes one setting.
@@ -136,7 +146,7 @@ var Options = []Option{
 	{"trusted-proxy", "CHILDCENTRE_TRUSTED_PROXY", "", false, "IP address of a reverse proxy whose X-Forwarded-For header is believed", str(func(c *Config) *string { return &c.TrustedProxy })},
 	{"log-level", "CHILDCENTRE_LOG_LEVEL", "info", false, "debug, info, warn or error", str(func(c *Config) *string { return &c.LogLevel })},
 	{"log-format", "CHILDCENTRE_LOG_FORMAT", "json", false, "json or text", str(func(c *Config) *string { return &c.LogFormat })},
-	{"language", "CHILDCENTRE_LANGUAGE", "en", false, "default interface language: en, de, pl or sv", str(func(c *Config) *string { return &c.Language })},
+	{"language", "CHILDCENTRE_LANGUAGE", "en", false, "default interface language: en, da, de, et, fi, is, lt, lv, no, pl, ru or sv", str(func(c *Config) *string { return &c.Language })},
 	{"idle-timeout", "CHILDCENTRE_IDLE_TIMEOUT", "30m", false, "sign out after this long without a request", dur(func(c *Config) *time.Duration { return &c.IdleTimeout })},
 	{"absolute-timeout", "CHILDCENTRE_ABSOLUTE_TIMEOUT", "12h", false, "sign out this long after sign-in, whatever the activity", dur(func(c *Config) *time.Duration { return &c.AbsoluteTimeout })},
 	{"shutdown-timeout", "CHILDCENTRE_SHUTDOWN_TIMEOUT", "20s", false, "time given to requests in flight on SIGTERM", dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
@@ -145,6 +155,14 @@ var Options = []Option{
 	{"timezone", "CHILDCENTRE_TIMEZONE", "UTC", false, "IANA time zone the pages show times in and forms are read in, e.g. Europe/Stockholm", zone},
 	{"audit-checkpoints", "CHILDCENTRE_AUDIT_CHECKPOINTS", "", false, "file the server appends signed checkpoints of the audit log's head to, where the database's owner cannot write (default: the key file's path + .checkpoints; off: none)", str(func(c *Config) *string { return &c.AuditCheckpoints })},
 	{"audit-checkpoint-every", "CHILDCENTRE_AUDIT_CHECKPOINT_EVERY", "5m", false, "how often the server signs a checkpoint of the audit log's head (1m to 24h)", dur(func(c *Config) *time.Duration { return &c.AuditCheckpointEvery })},
+	// The network's settings, for both roles (docs/network.md).
+	{"exchange-listen", "CHILDCENTRE_EXCHANGE_LISTEN", "127.0.0.1:8443", false, "hub: address and port of the exchange endpoint nodes reach with mutual TLS", str(func(c *Config) *string { return &c.ExchangeListen })},
+	{"hub-url", "CHILDCENTRE_HUB_URL", "", false, "node: the hub's exchange URL, e.g. https://hub.example.org:8443 (empty: the node does not exchange)", str(func(c *Config) *string { return &c.HubURL })},
+	{"network-dir", "CHILDCENTRE_NETWORK_DIR", "", false, "directory of this server's network certificate and private keys ('childcentre pki issue' or a CSR)", str(func(c *Config) *string { return &c.NetworkDir })},
+	{"network-ca", "CHILDCENTRE_NETWORK_CA", "", false, "the network CA's certificate (PEM) that every peer's certificate must chain to (default: ca.crt in --network-dir)", str(func(c *Config) *string { return &c.NetworkCA })},
+	{"network-crl", "CHILDCENTRE_NETWORK_CRL", "", false, "the network's certificate revocation list (PEM), re-read when the file changes (default: ca.crl in --network-dir)", str(func(c *Config) *string { return &c.NetworkCRL })},
+	{"site-url", "CHILDCENTRE_SITE_URL", "", false, "hub: the public site's address, e.g. https://childcentre.example.org, used in feeds, the sitemap and hreflang links (empty: derived from --listen)", str(func(c *Config) *string { return &c.SiteURL })},
+	{"network-schema", "CHILDCENTRE_NETWORK_SCHEMA", "child", false, "the network's linkage schema: a built-in name (child) or a schema file; the hub refuses encodings made with another", str(func(c *Config) *string { return &c.NetworkSchema })},
 }
 
 // Load defines the flags of the options named in only (all when empty) on
@@ -261,13 +279,33 @@ func value(o Option, flagGiven bool, flagValue string, getenv func(string) strin
 func (c *Config) Validate() error {
 	var p []error
 	add := func(format string, args ...any) { p = append(p, fmt.Errorf(format, args...)) }
+	if c.SiteURL != "" {
+		if u, err := url.Parse(c.SiteURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+			strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" {
+			add("--site-url (CHILDCENTRE_SITE_URL): %q is not an http:// or https:// address without a path", c.SiteURL)
+		}
+	}
 	switch c.Role {
 	case "node":
 		if !isCountryCode(c.Country) {
 			add("--country (CHILDCENTRE_COUNTRY): a node needs its country as two upper-case letters, e.g. SE")
 		}
+		if c.HubURL != "" {
+			if !strings.HasPrefix(c.HubURL, "https://") {
+				add("--hub-url (CHILDCENTRE_HUB_URL): %q is not an https:// URL", c.HubURL)
+			}
+			c.requireNetwork(add)
+		}
+	case "hub":
+		if _, port, err := net.SplitHostPort(c.ExchangeListen); err != nil || port == "" {
+			add("--exchange-listen (CHILDCENTRE_EXCHANGE_LISTEN): %q is not host:port", c.ExchangeListen)
+		}
+		c.requireNetwork(add)
 	default:
-		add("--role (CHILDCENTRE_ROLE): %q is not a role; use node", c.Role)
+		add("--role (CHILDCENTRE_ROLE): %q is not a role; use node or hub", c.Role)
+	}
+	if c.NetworkSchema == "" {
+		add("--network-schema (CHILDCENTRE_NETWORK_SCHEMA): empty; name a built-in schema (child) or a schema file")
 	}
 	if _, port, err := net.SplitHostPort(c.Listen); err != nil || port == "" {
 		add("--listen (CHILDCENTRE_LISTEN): %q is not host:port", c.Listen)
@@ -289,8 +327,8 @@ func (c *Config) Validate() error {
 	if !oneOf(c.LogFormat, "json", "text") {
 		add("--log-format (CHILDCENTRE_LOG_FORMAT): %q; use json or text", c.LogFormat)
 	}
-	if !oneOf(c.Language, "en", "de", "pl", "sv") {
-		add("--language (CHILDCENTRE_LANGUAGE): %q; use en, de, pl or sv", c.Language)
+	if !oneOf(c.Language, "en", "da", "de", "et", "fi", "is", "lt", "lv", "no", "pl", "ru", "sv") {
+		add("--language (CHILDCENTRE_LANGUAGE): %q; use en, da, de, et, fi, is, lt, lv, no, pl, ru or sv", c.Language)
 	}
 	if c.IdleTimeout < time.Minute || c.IdleTimeout > c.AbsoluteTimeout {
 		add("--idle-timeout: must be at least 1m and not longer than --absolute-timeout")
@@ -323,6 +361,13 @@ func (c *Config) CheckpointFile() string {
 		return c.KeyFile + ".checkpoints"
 	}
 	return ""
+}
+
+// requireNetwork names the network settings a server that exchanges needs.
+func (c *Config) requireNetwork(add func(string, ...any)) {
+	if c.NetworkDir == "" {
+		add("--network-dir (CHILDCENTRE_NETWORK_DIR): the network certificate and keys are needed to exchange")
+	}
 }
 
 // ValidateStorage checks only what the administration commands need: the

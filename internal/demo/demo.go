@@ -110,6 +110,7 @@ func Run(ctx context.Context, opt Options, out io.Writer, ready func(Ready)) err
 		// Retention as serve has it by default, so that the demo shows the
 		// scheduled purge (in /metrics) as a real node runs it.
 		Retention: 1826 * 24 * time.Hour, PurgeEvery: 24 * time.Hour,
+		NetworkSchema: "child", // serve's default; Validate requires one since the network options
 	}
 	if err := c.Validate(); err != nil {
 		return err
@@ -169,6 +170,9 @@ var demoRoles = []struct {
 	{"admin", auth.RoleCountryAdmin, "Demo Country Administrator"},
 	{"auditor", auth.RoleAuditor, "Demo Auditor"},
 	{"netadmin", auth.RoleNetworkAdmin, "Demo Network Administrator"},
+	{"editor", auth.RoleSiteEditor, "Demo Secretariat Editor"},
+	{"coordinator", auth.RoleSiteCoordinator, "Demo National Coordinator"},
+	{"reviewer", auth.RoleSiteReviewer, "Demo Site Reviewer"},
 }
 
 // seedAccounts creates the demo accounts with a second factor enrolled; in a

@@ -305,7 +305,9 @@ func TestLanguageChoice(t *testing.T) {
 		{"fr-FR, fr;q=0.9, sv;q=0.5, de;q=0.4", "sv", "Logga in"},
 		{"en;q=0.2, pl;q=0.8", "pl", "Logowanie"},
 		{"pl;q=0, de;q=0.1", "de", "Anmelden"},
-		{"fi, et", "en", "Sign in"},
+		{"fi, et", "fi", "Kirjaudu sisään"},
+		{"nb-NO", "no", "Logg inn"},
+		{"fr, it", "en", "Sign in"},
 		{"*", "en", "Sign in"},
 		{";;;garbage", "en", "Sign in"},
 	} {

@@ -26,7 +26,7 @@ var files embed.FS
 
 // Languages are the supported interface languages, English first. The
 // values are BCP 47 base language subtags, as stored in User.Language.
-var Languages = []string{"en", "de", "pl", "sv"}
+var Languages = []string{"en", "da", "de", "et", "fi", "is", "lt", "lv", "no", "pl", "ru", "sv"}
 
 // Supported reports whether lang is one of Languages.
 func Supported(lang string) bool {
@@ -270,7 +270,11 @@ func Negotiate(userSetting, acceptLanguage, fallback string) string {
 				if conf == language.No {
 					continue
 				}
-				if s := base.String(); Supported(s) {
+				s := base.String()
+				if s == "nb" || s == "nn" {
+					s = "no" // Bokmål and Nynorsk read the Norwegian catalogue
+				}
+				if Supported(s) {
 					return s
 				}
 			}

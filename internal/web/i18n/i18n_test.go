@@ -14,6 +14,11 @@ func TestPluralForm(t *testing.T) {
 		{"pl", 0, "many"}, {"pl", 1, "one"}, {"pl", 2, "few"}, {"pl", 4, "few"}, {"pl", 5, "many"},
 		{"pl", 11, "many"}, {"pl", 12, "many"}, {"pl", 14, "many"}, {"pl", 21, "many"},
 		{"pl", 22, "few"}, {"pl", 24, "few"}, {"pl", 25, "many"}, {"pl", 112, "many"}, {"pl", 122, "few"},
+		{"ru", 1, "one"}, {"ru", 21, "one"}, {"ru", 11, "many"}, {"ru", 3, "few"}, {"ru", 13, "many"}, {"ru", 5, "many"},
+		{"lt", 1, "one"}, {"lt", 11, "other"}, {"lt", 21, "one"}, {"lt", 2, "few"}, {"lt", 12, "other"}, {"lt", 10, "other"},
+		{"lv", 0, "zero"}, {"lv", 1, "one"}, {"lv", 11, "zero"}, {"lv", 21, "one"}, {"lv", 2, "other"},
+		{"is", 1, "one"}, {"is", 11, "other"}, {"is", 21, "one"}, {"is", 2, "other"},
+		{"fi", 1, "one"}, {"da", 2, "other"},
 	} {
 		if got := PluralForm(tc.lang, tc.n); got != tc.want {
 			t.Errorf("PluralForm(%s, %d) = %s, want %s", tc.lang, tc.n, got, tc.want)
@@ -62,7 +67,9 @@ func TestNegotiate(t *testing.T) {
 		{"", "de-AT", "en", "de"},
 		{"", "sv-FI;q=0.3, pl-PL;q=0.7", "en", "pl"},
 		{"", "fr;q=1, de;q=0", "sv", "sv"},
-		{"", "nb, da, sv;q=0.1", "en", "sv"},
+		{"", "nb, da, sv;q=0.1", "en", "no"},
+		{"", "fr, et;q=0.5", "en", "et"},
+		{"", "ru-RU", "en", "ru"},
 		{"", "en-GB", "de", "en"},
 		{"", "a;q=x", "de", "de"},
 		{"", "", "xx", "en"},
