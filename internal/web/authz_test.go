@@ -86,6 +86,9 @@ var expectedRoutes = map[string]expectation{
 	"POST /cases/{id}/close-approve": {perm: auth.PermCasesApprove, roles: caseApprovers},
 	"POST /cases/{id}/close-reject":  {perm: auth.PermCasesApprove, roles: caseApprovers},
 	"GET /export":                    {perm: auth.PermCasesExport, roles: caseExporters},
+
+	"GET /statistics":              {perm: auth.PermCasesRead, roles: caseReaders},
+	"GET /statistics/national.csv": {perm: auth.PermCasesRead, roles: caseReaders},
 }
 
 // outcome is what the authorisation middleware did with a request.

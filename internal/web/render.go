@@ -25,6 +25,8 @@ var pageNames = []string{
 	// The case registry (handlers_cases*.go).
 	"search", "register", "register_duplicates", "child", "child_edit", "child_history",
 	"case", "case_edit", "case_print",
+	// National figures (handlers_stats.go).
+	"stats_national",
 }
 
 // partials are parsed with every page: form controls shared by several
@@ -121,6 +123,7 @@ var navigation = []navItem{
 	{Href: "/", LabelKey: "nav.dashboard", Name: "dashboard", perm: auth.PermAccount},
 	{Href: "/children", LabelKey: "nav.children", Name: "children", perm: auth.PermCasesRead},
 	{Href: "/export?format=csv", LabelKey: "nav.export_csv", Name: "export", perm: auth.PermCasesExport},
+	{Href: "/statistics", LabelKey: "nav.statistics", Name: "statistics", perm: auth.PermCasesRead},
 	{Href: "/admin/users", LabelKey: "nav.users", Name: "users", perm: auth.PermUsersManage},
 	{Href: "/audit", LabelKey: "nav.audit", Name: "audit", perm: auth.PermAuditRead},
 	{Href: "/account", LabelKey: "nav.account", Name: "account", perm: auth.PermAccount},

@@ -103,5 +103,9 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Pattern: "/cases/{id}/close-approve", Name: "case_close_approve", Permission: auth.PermCasesApprove, handler: h(s.caseCloseApprove)},
 		{Method: "GET", Pattern: "/export", Name: "export", Permission: auth.PermCasesExport, handler: h(s.export)},
 		{Method: "POST", Pattern: "/cases/{id}/close-reject", Name: "case_close_reject", Permission: auth.PermCasesApprove, handler: h(s.caseCloseReject)},
+
+		// National figures (handlers_stats.go).
+		{Method: "GET", Pattern: "/statistics", Name: "statistics", Permission: auth.PermCasesRead, handler: h(s.statsPage)},
+		{Method: "GET", Pattern: "/statistics/national.csv", Name: "statistics_csv", Permission: auth.PermCasesRead, handler: h(s.statsCSV)},
 	}
 }

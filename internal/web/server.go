@@ -16,6 +16,7 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/clientip"
 	"github.com/cbss-egcc/childcentre/internal/crypto"
 	"github.com/cbss-egcc/childcentre/internal/metrics"
+	"github.com/cbss-egcc/childcentre/internal/stats"
 	"github.com/cbss-egcc/childcentre/internal/web/i18n"
 )
 
@@ -76,8 +77,11 @@ type Deps struct {
 	// TokenNames names the API tokens that wrote entries of a history or
 	// a timeline (nil: they are named by id, "API: #3").
 	TokenNames TokenNames
-	Metrics    *metrics.Registry // nil: a private registry
-	Logger     *slog.Logger      // nil: discard
+	// Stats reads the country's cases for its national figures (nil:
+	// the statistics routes answer 503).
+	Stats   stats.FactSource
+	Metrics *metrics.Registry // nil: a private registry
+	Logger  *slog.Logger      // nil: discard
 }
 
 // Server is the web interface of a node. It is safe for concurrent use.
