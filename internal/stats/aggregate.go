@@ -3,7 +3,6 @@ package stats
 import (
 	"context"
 	"slices"
-	"strconv"
 )
 
 // Source feeds registrations to the computation: the hub from its coded
@@ -119,7 +118,7 @@ func earlier(a, b *Record) bool {
 }
 
 // ByYear is the period of a registration: its year (UTC).
-func ByYear(r *Record) string { return strconv.Itoa(r.Registered.UTC().Year()) }
+func ByYear(r *Record) string { return yearString(r.Registered.UTC().Year()) }
 
 // AllTime puts every registration in one period.
 func AllTime(*Record) string { return "" }

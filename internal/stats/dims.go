@@ -165,7 +165,7 @@ func (r *Record) Value(d Dim) string {
 	case DimEvidence:
 		return r.Evidence
 	case DimYear:
-		return strconv.Itoa(r.Registered.UTC().Year())
+		return yearString(r.Registered.UTC().Year())
 	case DimQuarter:
 		return Quarter(r.Registered)
 	case DimCountry:
@@ -177,5 +177,33 @@ func (r *Record) Value(d Dim) string {
 // Quarter returns t's calendar quarter as "2026-Q1" (UTC).
 func Quarter(t time.Time) string {
 	t = t.UTC()
-	return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())+2)/3)
+	y, q := t.Year(), (int(t.Month())+2)/3
+	if y >= firstYear && y < firstYear+len(years) {
+		return quarters[(y-firstYear)*4+q-1]
+	}
+	return fmt.Sprintf("%d-Q%d", y, q)
+}
+
+// years and quarters are the strings of the years 1990–2089 and their
+// quarters, made once: the aggregation asks for them for every record of
+// every table, and formatting them each time was a fifth of its time.
+const firstYear = 1990
+
+var years, quarters = func() ([]string, []string) {
+	ys := make([]string, 100)
+	qs := make([]string, 400)
+	for i := range ys {
+		ys[i] = strconv.Itoa(firstYear + i)
+		for q := range 4 {
+			qs[i*4+q] = fmt.Sprintf("%d-Q%d", firstYear+i, q+1)
+		}
+	}
+	return ys, qs
+}()
+
+func yearString(y int) string {
+	if y >= firstYear && y < firstYear+len(years) {
+		return years[y-firstYear]
+	}
+	return strconv.Itoa(y)
 }

@@ -3,7 +3,6 @@ package stats
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 )
 
@@ -54,7 +53,7 @@ func closedYear(now time.Time, lag time.Duration, frozen []string) func(*Record)
 		if now.Before(time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC).Add(lag)) {
 			return "-"
 		}
-		p := strconv.Itoa(y)
+		p := yearString(y)
 		if slices.Contains(frozen, p) {
 			return "-"
 		}
