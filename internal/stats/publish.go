@@ -41,23 +41,29 @@ type Publication struct {
 	// so that two publications differ only by whole new periods and no
 	// difference of theirs isolates a child.
 	Periods []string `json:"periods"`
-	Tables  []*Table `json:"tables"`
-	Flows   []*Flows `json:"flows"`
+	// ClosedThrough is the last year closed at the time of publication:
+	// every year up to it is frozen, published or (without registrations
+	// then) not, and registrations of those years that arrive later are
+	// not published.
+	ClosedThrough int      `json:"closed_through"`
+	Tables        []*Table `json:"tables"`
+	Flows         []*Flows `json:"flows"`
 }
 
+// lastClosed returns the last year closed at now: a year closes lag after
+// it ends.
+func lastClosed(now time.Time, lag time.Duration) int { return now.UTC().Add(-lag).Year() - 1 }
+
 // closedYear returns the period function of the years closed at now and
-// not in frozen.
-func closedYear(now time.Time, lag time.Duration, frozen []string) func(*Record) string {
+// after frozenThrough.
+func closedYear(now time.Time, lag time.Duration, frozenThrough int) func(*Record) string {
+	last := lastClosed(now, lag)
 	return func(r *Record) string {
 		y := r.Registered.UTC().Year()
-		if now.Before(time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC).Add(lag)) {
+		if y > last || y <= frozenThrough {
 			return "-"
 		}
-		p := yearString(y)
-		if slices.Contains(frozen, p) {
-			return "-"
-		}
-		return p
+		return yearString(y)
 	}
 }
 
@@ -82,8 +88,11 @@ func Publish(prev *Publication, rs Records, o Options) (*Publication, error) {
 	if lag == 0 {
 		lag = DefaultLag
 	}
-	pub := &Publication{Mapping: MappingVersion, K: k, At: o.Now.UTC()}
+	pub := &Publication{Mapping: MappingVersion, K: k, At: o.Now.UTC(), ClosedThrough: lastClosed(o.Now, lag)}
+	frozen := 0
 	if prev != nil {
+		frozen = prev.ClosedThrough
+		pub.ClosedThrough = max(pub.ClosedThrough, prev.ClosedThrough)
 		pub.Periods = slices.Clone(prev.Periods)
 		for _, p := range prev.Periods {
 			tables := prev.tablesOf(p)
@@ -95,7 +104,7 @@ func Publish(prev *Publication, rs Records, o Options) (*Publication, error) {
 		pub.Flows = append(pub.Flows, prev.Flows...)
 	}
 
-	period := closedYear(o.Now, lag, pub.Periods)
+	period := closedYear(o.Now, lag, frozen)
 	strict := Children(rs, Strict, false, period)[Region]
 	loose := Children(rs, Loose, false, period)[Region]
 	strictC := Children(rs, Strict, true, period)

@@ -20,7 +20,7 @@ func csvOf(t *testing.T, p *Publication) []byte {
 // unprotected publishes p's periods again with primary suppression only:
 // what the attacks must break, to show that they can.
 func primaryOnly(rs Records, now time.Time, k int) *Publication {
-	period := closedYear(now, DefaultLag, nil)
+	period := closedYear(now, DefaultLag, 0)
 	strict := Children(rs, Strict, false, period)[Region]
 	loose := Children(rs, Loose, false, period)[Region]
 	pub := &Publication{Mapping: MappingVersion, K: k}
