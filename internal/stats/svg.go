@@ -50,7 +50,7 @@ func BarChart(w io.Writer, c Chart) error {
 	bw := math.Min(slot*0.7, 60)
 	for i, b := range c.Bars {
 		x := left + slot*float64(i) + (slot-bw)/2
-		label := fmt.Sprintf(`<text x="%.1f" y="%g" class="label" text-anchor="middle" `+textAttrs+`>%s</text>`, x+bw/2, height-bottom+16, esc(b.Label))
+		label := wrapLabel(x+bw/2, height-bottom+16, slot, b.Label)
 		if b.Cell.Suppressed {
 			fmt.Fprintf(&sb, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar suppressed" fill="none" stroke="#4a5568" stroke-dasharray="4 3"><title>%s: %s</title></rect><text x="%.1f" y="%.1f" class="value" text-anchor="middle" `+textAttrs+`>c</text>%s`,
 				x, top+plotH-14, bw, 14.0, esc(b.Label), esc(c.Suppressed), x+bw/2, top+plotH-18, label)
@@ -66,6 +66,40 @@ func BarChart(w io.Writer, c Chart) error {
 	sb.WriteString(`</svg>`)
 	_, err := io.WriteString(w, sb.String())
 	return err
+}
+
+// wrapLabel writes a bar's label under it, broken into lines that fit
+// the bar's slot (at most three; a longer label keeps its full text in
+// the bar's title and the table).
+func wrapLabel(x, y, slot float64, label string) string {
+	perLine := max(int(slot/7), 4)
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(label) {
+		if line != "" && len(line)+1+len(w) > perLine {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	lines = append(lines, line)
+	if len(lines) > 3 {
+		lines = append(lines[:2], lines[2]+"…")
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, `<text x="%.1f" y="%g" class="label" text-anchor="middle" `+textAttrs+`>`, x, y)
+	for i, l := range lines {
+		dy := "0"
+		if i > 0 {
+			dy = "1.2em"
+		}
+		fmt.Fprintf(&sb, `<tspan x="%.1f" dy="%s">%s</tspan>`, x, dy, esc(l))
+	}
+	sb.WriteString(`</text>`)
+	return sb.String()
 }
 
 // niceMax rounds v up to a round axis maximum (1, 2 or 5 times a power of

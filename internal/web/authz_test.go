@@ -87,8 +87,12 @@ var expectedRoutes = map[string]expectation{
 	"POST /cases/{id}/close-reject":  {perm: auth.PermCasesApprove, roles: caseApprovers},
 	"GET /export":                    {perm: auth.PermCasesExport, roles: caseExporters},
 
-	"GET /statistics":              {perm: auth.PermCasesRead, roles: caseReaders},
-	"GET /statistics/national.csv": {perm: auth.PermCasesRead, roles: caseReaders},
+	"GET /statistics":               {perm: auth.PermCasesRead, roles: caseReaders},
+	"GET /statistics/national.csv":  {perm: auth.PermCasesRead, roles: caseReaders},
+	"GET /statistics/regional":      publicRoute,
+	"GET /statistics/regional.csv":  publicRoute,
+	"GET /statistics/regional.json": publicRoute,
+	"GET /statistics/methodology":   publicRoute,
 }
 
 // outcome is what the authorisation middleware did with a request.

@@ -26,7 +26,7 @@ var pageNames = []string{
 	"search", "register", "register_duplicates", "child", "child_edit", "child_history",
 	"case", "case_edit", "case_print",
 	// National figures (handlers_stats.go).
-	"stats_national",
+	"stats_national", "stats_regional", "stats_methodology",
 }
 
 // partials are parsed with every page: form controls shared by several

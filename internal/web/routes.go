@@ -107,5 +107,10 @@ func (s *Server) routeTable() []Route {
 		// National figures (handlers_stats.go).
 		{Method: "GET", Pattern: "/statistics", Name: "statistics", Permission: auth.PermCasesRead, handler: h(s.statsPage)},
 		{Method: "GET", Pattern: "/statistics/national.csv", Name: "statistics_csv", Permission: auth.PermCasesRead, handler: h(s.statsCSV)},
+		// The hub's public regional figures (handlers_regional.go).
+		{Method: "GET", Pattern: "/statistics/regional", Name: "regional", handler: h(s.regionalPage)},
+		{Method: "GET", Pattern: "/statistics/regional.csv", Name: "regional_csv", bare: true, handler: h(s.regionalCSV)},
+		{Method: "GET", Pattern: "/statistics/regional.json", Name: "regional_json", bare: true, handler: h(s.regionalJSON)},
+		{Method: "GET", Pattern: "/statistics/methodology", Name: "methodology", handler: h(s.methodologyPage)},
 	}
 }

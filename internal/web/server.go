@@ -79,9 +79,12 @@ type Deps struct {
 	TokenNames TokenNames
 	// Stats reads the country's cases for its national figures (nil:
 	// the statistics routes answer 503).
-	Stats   stats.FactSource
-	Metrics *metrics.Registry // nil: a private registry
-	Logger  *slog.Logger      // nil: discard
+	Stats stats.FactSource
+	// Regional is the hub's published regional figures (nil on a node:
+	// the public statistics routes answer 404).
+	Regional RegionalFigures
+	Metrics  *metrics.Registry // nil: a private registry
+	Logger   *slog.Logger      // nil: discard
 }
 
 // Server is the web interface of a node. It is safe for concurrent use.
