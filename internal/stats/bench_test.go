@@ -38,3 +38,32 @@ func BenchmarkPublish1M(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(pub.Tables)), "tables")
 }
+
+// TestAttacksOnAMillion runs the totals and differencing attacks on the
+// publications of 1,000,000 registrations. It takes about a minute:
+// CHILDCENTRE_STATS_LARGE=1 runs it.
+func TestAttacksOnAMillion(t *testing.T) {
+	if os.Getenv("CHILDCENTRE_STATS_LARGE") == "" {
+		t.Skip("set CHILDCENTRE_STATS_LARGE=1 to attack the 1,000,000-registration publications")
+	}
+	rs := synthetic(760_000, 42, 2023, 2024, 2025)
+	first, err := Publish(nil, rs, Options{Now: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := Publish(first, rs, Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := csvOf(t, second)
+	for _, col := range []string{"count", "count_low", "count_high"} {
+		if found := totalsAttack(t, data, col, DefaultK); len(found) > 0 {
+			t.Errorf("totals attack on %s: %d recovered, e.g. %s", col, len(found), found[0])
+		}
+	}
+	if found := differencingAttack(t, csvOf(t, first), data, "count", DefaultK); len(found) > 0 {
+		t.Errorf("differencing attack: %d recovered, e.g. %s", len(found), found[0])
+	}
+	checkPublished(t, second, data, DefaultK)
+	t.Logf("%d registrations, periods %v, %d rows published", len(rs), second.Periods, len(second.Rows()))
+}

@@ -191,3 +191,18 @@ func readAll(t testing.TB, res *http.Response) string {
 	}
 	return string(b)
 }
+
+// BenchmarkRegionalPage renders the public statistics page from the
+// cached publication (of 200,000 children), as a visitor gets it.
+//
+//	go test -run '^$' -bench RegionalPage ./internal/web/
+func BenchmarkRegionalPage(b *testing.B) {
+	h := hubServer(b, publication(b, 200_000)).Handler()
+	b.ResetTimer()
+	for b.Loop() {
+		if res := doGet(h, "/statistics/regional?category=missing"); res.StatusCode != http.StatusOK {
+			b.Fatal(res.StatusCode)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/page")
+}
