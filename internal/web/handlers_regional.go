@@ -115,7 +115,10 @@ func (s *Server) regionalPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if d.Year != "" && !slices.Contains(pub.Periods, d.Year) {
 		p.addError("year", tr.T("stats.year_invalid"))
-		d.Year = pub.Periods[len(pub.Periods)-1]
+		d.Year = ""
+		if len(pub.Periods) > 0 {
+			d.Year = pub.Periods[len(pub.Periods)-1]
+		}
 	}
 	if d.Category != "" && !slices.Contains(stats.Values(stats.DimStatus), d.Category) {
 		p.addError("category", tr.T("regional.category_invalid"))

@@ -170,6 +170,15 @@ func TestRegionalPage(t *testing.T) {
 	if body := readAll(t, get("/statistics/methodology")); !strings.Contains(body, "between 1 and 10") {
 		t.Error("the methodology page does not state the threshold")
 	}
+	if res := doGet(h, "/statistics/regional?year=1999&category=x"); res.StatusCode != http.StatusOK ||
+		!strings.Contains(readAll(t, res), "Choose one of the categories listed") {
+		t.Error("a wrong filter is not reported")
+	}
+	// Before any year has closed, the page says so.
+	empty := hubServer(t, &stats.Published{Publication: &stats.Publication{K: 11}})
+	if body := readAll(t, doGet(empty.Handler(), "/statistics/regional?year=2025")); !strings.Contains(body, "No year has closed yet") {
+		t.Error("an empty publication: no explanation")
+	}
 	// A node publishes no regional figures.
 	e := newTestEnv(t)
 	if res := doGet(e.srv.Handler(), "/statistics/regional.csv"); res.StatusCode != http.StatusNotFound {
