@@ -18,14 +18,16 @@ func (l *linked) audit(k int) []*Cell {
 		}
 		unknowns = append(unknowns, cells)
 	}
-	for _, cells := range l.margins {
-		if cells[0].Suppressed {
-			add(cells...)
-		}
-	}
+	// in the order of the equations, so that the repairs are the same
+	// every time the same tables are protected
 	for _, e := range l.eqs {
 		for _, c := range e.terms() {
-			if _, ok := idx[c]; !ok && c.Suppressed {
+			if _, ok := idx[c]; ok || !c.Suppressed {
+				continue
+			}
+			if key, ok := l.marginOf[c]; ok {
+				add(l.margins[key]...)
+			} else {
 				add(c)
 			}
 		}

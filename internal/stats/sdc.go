@@ -33,14 +33,18 @@ type equation struct {
 // and period. A margin (say, the number of girls) is one quantity however
 // many tables print it, so it is suppressed in all or in none.
 type linked struct {
-	tables  []*Table
-	eqs     []equation
-	margins map[string][]*Cell // same quantity, every table that prints it
+	tables   []*Table
+	eqs      []equation
+	margins  map[string][]*Cell // same quantity, every table that prints it
+	marginOf map[*Cell]string
 }
 
 func link(tables []*Table) *linked {
-	l := &linked{tables: tables, margins: map[string][]*Cell{}}
-	margin := func(key string, c *Cell) { l.margins[key] = append(l.margins[key], c) }
+	l := &linked{tables: tables, margins: map[string][]*Cell{}, marginOf: map[*Cell]string{}}
+	margin := func(key string, c *Cell) {
+		l.margins[key] = append(l.margins[key], c)
+		l.marginOf[c] = key
+	}
 	for _, t := range tables {
 		for i := range t.Rows {
 			row := make([]*Cell, len(t.Cols))

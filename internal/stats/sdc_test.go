@@ -174,3 +174,24 @@ func checkPublished(t *testing.T, pub *Publication, data []byte, k int) {
 		}
 	}
 }
+
+// TestProtectIsDeterministic: the same data give the same suppressions,
+// whatever the order of Go's maps.
+func TestProtectIsDeterministic(t *testing.T) {
+	rs := synthetic(400, 11, 2024, 2025)
+	first := csvOf(t, mustPublish(t, rs))
+	for range 5 {
+		if again := csvOf(t, mustPublish(t, rs)); !bytes.Equal(again, first) {
+			t.Fatal("two publications of the same data differ")
+		}
+	}
+}
+
+func mustPublish(t *testing.T, rs Records) *Publication {
+	t.Helper()
+	p, err := Publish(nil, rs, Options{Now: publishedAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
