@@ -40,6 +40,14 @@ type Config struct {
 	Retention       time.Duration  // closed cases are purged this long after closing
 	PurgeEvery      time.Duration  // the server purges this often; 0: never (schedule 'childcentre purge')
 	Location        *time.Location // the time zone pages show and forms are read in
+
+	// The network (issue 8): the exchange between nodes and the hub.
+	ExchangeListen string // hub: address of the mutual-TLS exchange endpoint
+	HubURL         string // node: the hub's exchange URL; empty: no exchange
+	NetworkDir     string // this server's network certificate and keys
+	NetworkCA      string // the network CA certificate (PEM)
+	NetworkCRL     string // the network's revocation list (PEM), re-read when it changes
+	NetworkSchema  string // the network's linkage schema: a built-in name or a file
 }
 
 // Option describes one setting.
@@ -138,6 +146,13 @@ var Options = []Option{
 	{"retention", "CHILDCENTRE_RETENTION", DefaultRetention, false, "closed cases are purged this long after closing: days (1826d) or a duration (43824h); at least 1d", days(func(c *Config) *time.Duration { return &c.Retention })},
 	{"purge-every", "CHILDCENTRE_PURGE_EVERY", "24h", false, "the server erases what --retention no longer allows this often (0: never; then schedule 'childcentre purge')", dur(func(c *Config) *time.Duration { return &c.PurgeEvery })},
 	{"timezone", "CHILDCENTRE_TIMEZONE", "UTC", false, "IANA time zone the pages show times in and forms are read in, e.g. Europe/Stockholm", zone},
+	// The network's settings, for both roles (docs/network.md).
+	{"exchange-listen", "CHILDCENTRE_EXCHANGE_LISTEN", "127.0.0.1:8443", false, "hub: address and port of the exchange endpoint nodes reach with mutual TLS", str(func(c *Config) *string { return &c.ExchangeListen })},
+	{"hub-url", "CHILDCENTRE_HUB_URL", "", false, "node: the hub's exchange URL, e.g. https://hub.example.org:8443 (empty: the node does not exchange)", str(func(c *Config) *string { return &c.HubURL })},
+	{"network-dir", "CHILDCENTRE_NETWORK_DIR", "", false, "directory of this server's network certificate and private keys ('childcentre pki issue' or a CSR)", str(func(c *Config) *string { return &c.NetworkDir })},
+	{"network-ca", "CHILDCENTRE_NETWORK_CA", "", false, "the network CA's certificate (PEM) that every peer's certificate must chain to (default: ca.crt in --network-dir)", str(func(c *Config) *string { return &c.NetworkCA })},
+	{"network-crl", "CHILDCENTRE_NETWORK_CRL", "", false, "the network's certificate revocation list (PEM), re-read when the file changes (default: ca.crl in --network-dir)", str(func(c *Config) *string { return &c.NetworkCRL })},
+	{"network-schema", "CHILDCENTRE_NETWORK_SCHEMA", "child", false, "the network's linkage schema: a built-in name (child) or a schema file; the hub refuses encodings made with another", str(func(c *Config) *string { return &c.NetworkSchema })},
 }
 
 // Load defines the flags of the options named in only (all when empty) on
@@ -216,8 +231,22 @@ func (c *Config) Validate() error {
 		if !isCountryCode(c.Country) {
 			add("--country (CHILDCENTRE_COUNTRY): a node needs its country as two upper-case letters, e.g. SE")
 		}
+		if c.HubURL != "" {
+			if !strings.HasPrefix(c.HubURL, "https://") {
+				add("--hub-url (CHILDCENTRE_HUB_URL): %q is not an https:// URL", c.HubURL)
+			}
+			c.requireNetwork(add)
+		}
+	case "hub":
+		if _, port, err := net.SplitHostPort(c.ExchangeListen); err != nil || port == "" {
+			add("--exchange-listen (CHILDCENTRE_EXCHANGE_LISTEN): %q is not host:port", c.ExchangeListen)
+		}
+		c.requireNetwork(add)
 	default:
-		add("--role (CHILDCENTRE_ROLE): %q is not a role; use node", c.Role)
+		add("--role (CHILDCENTRE_ROLE): %q is not a role; use node or hub", c.Role)
+	}
+	if c.NetworkSchema == "" {
+		add("--network-schema (CHILDCENTRE_NETWORK_SCHEMA): empty; name a built-in schema (child) or a schema file")
 	}
 	if _, port, err := net.SplitHostPort(c.Listen); err != nil || port == "" {
 		add("--listen (CHILDCENTRE_LISTEN): %q is not host:port", c.Listen)
@@ -255,6 +284,13 @@ func (c *Config) Validate() error {
 		add("--purge-every (CHILDCENTRE_PURGE_EVERY): 0 (never) or between 1h and 168h")
 	}
 	return errors.Join(p...)
+}
+
+// requireNetwork names the network settings a server that exchanges needs.
+func (c *Config) requireNetwork(add func(string, ...any)) {
+	if c.NetworkDir == "" {
+		add("--network-dir (CHILDCENTRE_NETWORK_DIR): the network certificate and keys are needed to exchange")
+	}
 }
 
 // ValidateStorage checks only what the administration commands need: the

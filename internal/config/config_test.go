@@ -107,6 +107,15 @@ func TestValidate(t *testing.T) {
 		{"bad level", func(c *Config) { c.LogLevel = "loud" }, []string{"--log-level"}},
 		{"bad language", func(c *Config) { c.Language = "xx" }, []string{"--language"}},
 		{"idle longer than absolute", func(c *Config) { c.IdleTimeout = 13 * time.Hour }, []string{"--idle-timeout"}},
+		{"hub without network", func(c *Config) { c.Role = "hub" }, []string{"--network-dir"}},
+		{"hub bad exchange listen", func(c *Config) {
+			c.Role, c.ExchangeListen, c.NetworkDir, c.NetworkCA = "hub", "8443", "net", "ca.crt"
+		}, []string{"--exchange-listen"}},
+		{"node hub url not https", func(c *Config) {
+			c.HubURL, c.NetworkDir, c.NetworkCA = "http://hub:8443", "net", "ca.crt"
+		}, []string{"--hub-url"}},
+		{"node hub url without certificates", func(c *Config) { c.HubURL = "https://hub:8443" }, []string{"--network-dir"}},
+		{"no network schema", func(c *Config) { c.NetworkSchema = "" }, []string{"--network-schema"}},
 		{"several at once", func(c *Config) { c.Country = ""; c.LogFormat = "xml" }, []string{"--country", "--log-format"}},
 	}
 	for _, tt := range tests {

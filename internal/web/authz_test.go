@@ -93,6 +93,9 @@ var expectedRoutes = map[string]expectation{
 	"GET /statistics/regional.csv":  publicRoute,
 	"GET /statistics/regional.json": publicRoute,
 	"GET /statistics/methodology":   publicRoute,
+	// The hub's network pages: the network administrator only.
+	"GET /network/nodes":    {perm: auth.PermNetworkMonitor, roles: []auth.Role{auth.RoleNetworkAdmin}},
+	"GET /network/matching": {perm: auth.PermNetworkMonitor, roles: []auth.Role{auth.RoleNetworkAdmin}},
 }
 
 // outcome is what the authorisation middleware did with a request.

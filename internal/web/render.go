@@ -27,6 +27,8 @@ var pageNames = []string{
 	"case", "case_edit", "case_print",
 	// National figures (handlers_stats.go).
 	"stats_national", "stats_regional", "stats_methodology",
+	// The hub's network pages (handlers_network.go).
+	"network_nodes", "network_matching",
 }
 
 // partials are parsed with every page: form controls shared by several
@@ -126,6 +128,8 @@ var navigation = []navItem{
 	{Href: "/statistics", LabelKey: "nav.statistics", Name: "statistics", perm: auth.PermCasesRead},
 	{Href: "/admin/users", LabelKey: "nav.users", Name: "users", perm: auth.PermUsersManage},
 	{Href: "/audit", LabelKey: "nav.audit", Name: "audit", perm: auth.PermAuditRead},
+	{Href: "/network/nodes", LabelKey: "nav.network_nodes", Name: "network_nodes", perm: auth.PermNetworkMonitor},
+	{Href: "/network/matching", LabelKey: "nav.network_matching", Name: "network_matching", perm: auth.PermNetworkMonitor},
 	{Href: "/account", LabelKey: "nav.account", Name: "account", perm: auth.PermAccount},
 }
 
@@ -166,7 +170,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if fp := st.fullSession(); fp != nil {
 		p.User = fp.User
 		if !p.Print {
-			p.Nav = navFor(fp.User.Role)
+			p.Nav = s.withoutNetwork(navFor(fp.User.Role))
 		}
 	} else if st.principal != nil {
 		p.Partial = true

@@ -112,5 +112,8 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Pattern: "/statistics/regional.csv", Name: "regional_csv", bare: true, handler: h(s.regionalCSV)},
 		{Method: "GET", Pattern: "/statistics/regional.json", Name: "regional_json", bare: true, handler: h(s.regionalJSON)},
 		{Method: "GET", Pattern: "/statistics/methodology", Name: "methodology", handler: h(s.methodologyPage)},
+		// The hub's network pages (handlers_network.go).
+		{Method: "GET", Pattern: "/network/nodes", Name: "network_nodes", Permission: auth.PermNetworkMonitor, handler: h(s.networkNodesPage)},
+		{Method: "GET", Pattern: "/network/matching", Name: "network_matching", Permission: auth.PermNetworkMonitor, handler: h(s.networkMatchingPage)},
 	}
 }

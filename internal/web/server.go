@@ -83,8 +83,11 @@ type Deps struct {
 	// Regional is the hub's published regional figures (nil on a node:
 	// the public statistics routes answer 404).
 	Regional RegionalFigures
-	Metrics  *metrics.Registry // nil: a private registry
-	Logger   *slog.Logger      // nil: discard
+	// Network is the hub's view of the network (nil on a node: the
+	// network pages answer 404 and are not in the navigation).
+	Network NetworkView
+	Metrics *metrics.Registry // nil: a private registry
+	Logger  *slog.Logger      // nil: discard
 }
 
 // Server is the web interface of a node. It is safe for concurrent use.
