@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -41,10 +42,12 @@ type Publication struct {
 	// so that two publications differ only by whole new periods and no
 	// difference of theirs isolates a child.
 	Periods []string `json:"periods"`
-	// ClosedThrough is the last year closed at the time of publication:
-	// every year up to it is frozen, published or (without registrations
-	// then) not, and registrations of those years that arrive later are
-	// not published.
+	// ClosedThrough is the last year closed at the time of publication.
+	// Every year up to the last period published is frozen, published or
+	// (without registrations then) not, and registrations of those years
+	// that arrive later are not published. Before any period is published
+	// nothing is frozen: a hub that starts before its nodes have sent
+	// anything does not freeze empty years.
 	ClosedThrough int      `json:"closed_through"`
 	Tables        []*Table `json:"tables"`
 	Flows         []*Flows `json:"flows"`
@@ -91,7 +94,9 @@ func Publish(prev *Publication, rs Records, o Options) (*Publication, error) {
 	pub := &Publication{Mapping: MappingVersion, K: k, At: o.Now.UTC(), ClosedThrough: lastClosed(o.Now, lag)}
 	frozen := 0
 	if prev != nil {
-		frozen = prev.ClosedThrough
+		if n := len(prev.Periods); n > 0 {
+			frozen, _ = strconv.Atoi(prev.Periods[n-1])
+		}
 		pub.ClosedThrough = max(pub.ClosedThrough, prev.ClosedThrough)
 		pub.Periods = slices.Clone(prev.Periods)
 		for _, p := range prev.Periods {

@@ -120,12 +120,12 @@ func (p *Publisher) set(pub *Published, d time.Duration) {
 	p.mu.Unlock()
 }
 
-// due reports whether a year has closed since prev: only then can a
-// recompute publish anything new.
+// due reports whether a year has closed since prev, or prev published no
+// year yet: only then can a recompute publish anything new.
 func (p *Publisher) due(prev *Publication, now time.Time) bool {
 	lag := p.Options.Lag
 	if lag == 0 {
 		lag = DefaultLag
 	}
-	return lastClosed(now, lag) > prev.ClosedThrough
+	return len(prev.Periods) == 0 || lastClosed(now, lag) > prev.ClosedThrough
 }

@@ -59,3 +59,19 @@ func TestPublisher(t *testing.T) {
 		t.Errorf("k: %d", p.Current().K)
 	}
 }
+
+// A hub that publishes before its nodes have sent anything freezes no
+// year: the first registrations to arrive are published.
+func TestPublisherStartsEmpty(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	var src Records
+	p := &Publisher{Source: &src, Archive: &memArchive{}, Clock: func() time.Time { return now }}
+	if did, err := p.Refresh(ctx); err != nil || !did || len(p.Current().Periods) != 0 {
+		t.Fatalf("empty: %v %v %v", did, err, p.Current().Periods)
+	}
+	src = synthetic(300, 9, 2024, 2025)
+	if did, err := p.Refresh(ctx); err != nil || !did || len(p.Current().Periods) != 2 {
+		t.Fatalf("after the nodes sent: %v %v %v", did, err, p.Current().Periods)
+	}
+}
