@@ -26,9 +26,10 @@ type Publisher struct {
 	Options Options // Now is ignored: the clock is Clock
 	Clock   func() time.Time
 
-	mu   sync.RWMutex
-	cur  *Published
-	last time.Duration
+	refreshing sync.Mutex // one Refresh at a time
+	mu         sync.RWMutex
+	cur        *Published
+	last       time.Duration
 }
 
 // Published is a publication with its files, made once.
@@ -69,6 +70,8 @@ func (p *Publisher) LastDuration() time.Duration {
 // source, archives the result and serves it. It reports whether it
 // recomputed.
 func (p *Publisher) Refresh(ctx context.Context) (bool, error) {
+	p.refreshing.Lock()
+	defer p.refreshing.Unlock()
 	now := time.Now
 	if p.Clock != nil {
 		now = p.Clock
