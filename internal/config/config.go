@@ -48,6 +48,9 @@ type Config struct {
 	NetworkCA      string // the network CA certificate (PEM)
 	NetworkCRL     string // the network's revocation list (PEM), re-read when it changes
 	NetworkSchema  string // the network's linkage schema: a built-in name or a file
+
+	// Regional statistics (issue 12, docs/statistics.md).
+	StatsK int // hub: publication threshold k; 0: the default, 11
 }
 
 // Option describes one setting.
@@ -153,6 +156,12 @@ var Options = []Option{
 	{"network-ca", "CHILDCENTRE_NETWORK_CA", "", false, "the network CA's certificate (PEM) that every peer's certificate must chain to (default: ca.crt in --network-dir)", str(func(c *Config) *string { return &c.NetworkCA })},
 	{"network-crl", "CHILDCENTRE_NETWORK_CRL", "", false, "the network's certificate revocation list (PEM), re-read when the file changes (default: ca.crl in --network-dir)", str(func(c *Config) *string { return &c.NetworkCRL })},
 	{"network-schema", "CHILDCENTRE_NETWORK_SCHEMA", "child", false, "the network's linkage schema: a built-in name (child) or a schema file; the hub refuses encodings made with another", str(func(c *Config) *string { return &c.NetworkSchema })},
+	// Regional statistics (docs/statistics.md).
+	{"stats-k", "CHILDCENTRE_STATS_K", "11", false, "hub: no published statistic lies between 1 and k-1; at least 11, and never lowered once published", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		c.StatsK = n
+		return err
+	}},
 }
 
 // Load defines the flags of the options named in only (all when empty) on
@@ -244,6 +253,9 @@ func (c *Config) Validate() error {
 		c.requireNetwork(add)
 	default:
 		add("--role (CHILDCENTRE_ROLE): %q is not a role; use node or hub", c.Role)
+	}
+	if c.StatsK != 0 && c.StatsK < 11 { // stats.DefaultK: raised, never lowered
+		add("--stats-k (CHILDCENTRE_STATS_K): %d; the publication threshold is at least 11", c.StatsK)
 	}
 	if c.NetworkSchema == "" {
 		add("--network-schema (CHILDCENTRE_NETWORK_SCHEMA): empty; name a built-in schema (child) or a schema file")

@@ -18,7 +18,8 @@ const statsEvery = time.Hour
 // recomputes.
 func (h *Hub) openStats() {
 	src := store.NewHubStatsSource(h.DB)
-	h.Stats = &stats.Publisher{Source: src, Archive: store.NewStatsArchive(h.DB), Clock: h.Now}
+	h.Stats = &stats.Publisher{Source: src, Archive: store.NewStatsArchive(h.DB), Clock: h.Now,
+		Options: stats.Options{K: h.Config.StatsK}}
 	h.statsSeconds = h.Metrics.NewGauge("childcentre_stats_recompute_seconds",
 		"Seconds the last recompute of the regional statistics took.")
 	h.Metrics.NewGaugeFunc("childcentre_stats_records_skipped",
