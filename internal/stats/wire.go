@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/cbss-egcc/childcentre/internal/cases"
 	"github.com/cbss-egcc/childcentre/internal/errs"
 	"github.com/cbss-egcc/childcentre/internal/exchange"
 )
@@ -94,4 +95,17 @@ func Components(rs Records, links [][2]int) {
 			rs[i].ChildAll = root
 		}
 	}
+}
+
+// FactsOf returns the facts of a case of child c as the mapping reads
+// them: for a node's sender, which sends WireCodes(FactsOf(c, k)) with the
+// record's encoding.
+func FactsOf(c *cases.Child, k *cases.Case) Facts {
+	f := Facts{Country: string(k.Country), Category: string(k.Category), Evidence: string(k.Evidence),
+		Missing: k.Missing, Sex: string(c.Sex), BirthYear: c.BirthYear, BirthPrecision: string(c.BirthPrecision),
+		Assessed: len(c.Assessments) > 0, Citizenships: c.Citizenships, Registered: k.OpenedAt}
+	for _, e := range k.Exploitation {
+		f.Exploitation = append(f.Exploitation, string(e))
+	}
+	return f
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/cbss-egcc/childcentre/internal/cases"
 	"github.com/cbss-egcc/childcentre/internal/errs"
 	"github.com/cbss-egcc/childcentre/internal/exchange"
 )
@@ -53,5 +54,18 @@ func TestComponents(t *testing.T) {
 	}
 	if len(all) != 2 || unitOf(&rs[3], Loose) != "k3" || rs[5].ChildAll != "" {
 		t.Errorf("loose units: %v; %+v", all, rs)
+	}
+}
+
+func TestFactsOf(t *testing.T) {
+	c := &cases.Child{Sex: cases.SexMale, BirthYear: 2010, BirthPrecision: cases.PrecisionEstimated,
+		Assessments: []cases.AgeAssessment{{Method: cases.MethodMedical}}, Citizenships: []string{"ER"}}
+	k := &cases.Case{Country: "DE", Category: cases.CatPresumedTrafficking, Evidence: cases.EvidencePresumed,
+		Exploitation: []cases.Exploitation{cases.ExpCriminalActivity}, Missing: true, OpenedAt: day(2025, 7, 1)}
+	codes, err := WireCodes(FactsOf(c, k))
+	want := exchange.StatsCodes{Status: StatusPresumed, Exploitation: FormCriminal, AgeGroup: Age12to14,
+		AgeBasis: BasisAssessed, Citizenship: CitAfrica, Registered: "2025-07-01"}
+	if err != nil || *codes != want {
+		t.Errorf("got %+v, %v; want %+v", codes, err, want)
 	}
 }
