@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"html/template"
 	"net/http"
 	"slices"
@@ -191,7 +192,7 @@ func (s *Server) regionalFigures(d *regionalData, pub *stats.Published, tr *i18n
 			continue
 		}
 		for _, f := range fs.Flows {
-			row := flowRow{From: names[f.From], To: names[f.To], figure: figureOf(f.Count), Median: "c"}
+			row := flowRow{From: cmp.Or(names[f.From], f.From), To: cmp.Or(names[f.To], f.To), figure: figureOf(f.Count), Median: "c"}
 			if !f.Count.Suppressed {
 				row.Median = strconv.Itoa(f.MedianDays)
 			}
