@@ -25,9 +25,18 @@ func (rs Records) Each(ctx context.Context, fn func(*Record) error) error {
 	return nil
 }
 
+// Lister is a Source that can hand over all its registrations at once,
+// sparing Collect a copy of a million records.
+type Lister interface {
+	Records(ctx context.Context) (Records, error)
+}
+
 // Collect reads every registration of src into memory (coded values only:
 // about 200 bytes a registration).
 func Collect(ctx context.Context, src Source) (Records, error) {
+	if l, ok := src.(Lister); ok {
+		return l.Records(ctx)
+	}
 	var rs Records
 	err := src.Each(ctx, func(r *Record) error {
 		rs = append(rs, *r)

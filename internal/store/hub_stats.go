@@ -50,8 +50,17 @@ var _ stats.Source = (*HubStatsSource)(nil)
 // the lists. They are counted, not guessed.
 func (s *HubStatsSource) Skipped() int { return s.skipped }
 
-// Each implements stats.Source, reading in one transaction.
+// Each implements stats.Source.
 func (s *HubStatsSource) Each(ctx context.Context, fn func(*stats.Record) error) error {
+	rs, err := s.Records(ctx)
+	if err != nil {
+		return err
+	}
+	return rs.Each(ctx, fn)
+}
+
+// Records implements stats.Lister, reading in one transaction.
+func (s *HubStatsSource) Records(ctx context.Context) (stats.Records, error) {
 	var rs stats.Records
 	index := map[int64]int{} // record id -> position in rs
 	cluster := map[int64]int64{}
@@ -95,10 +104,10 @@ func (s *HubStatsSource) Each(ctx context.Context, fn func(*stats.Record) error)
 		return strictLinks(ctx, tx, rs, index, cluster)
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s.skipped = skipped
-	return rs.Each(ctx, fn)
+	return rs, nil
 }
 
 // strictLinks joins the records of one cluster linked by a high hit.
