@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 
 	"github.com/cbss-egcc/childcentre/internal/exchange"
@@ -62,7 +63,7 @@ func (s *HubStatsSource) Each(ctx context.Context, fn func(*stats.Record) error)
 // Records implements stats.Lister, reading in one transaction.
 func (s *HubStatsSource) Records(ctx context.Context) (stats.Records, error) {
 	var rs stats.Records
-	index := map[int64]int{} // record id -> position in rs
+	index := map[int64]int{} // clustered record id -> position in rs
 	cluster := map[int64]int64{}
 	skipped := 0
 	err := s.db.View(ctx, func(tx *Tx) error {
@@ -77,13 +78,13 @@ func (s *HubStatsSource) Records(ctx context.Context) (stats.Records, error) {
 			var id, cl int64
 			var country, ref string
 			var m exchange.Metadata
-			var st [6]*string
+			var st [6]sql.NullString
 			if err := rows.Scan(&id, &country, &ref, &m.Sex, &m.Evidence, &cl, &st[0], &st[1], &st[2], &st[3], &st[4], &st[5]); err != nil {
 				return dbErr(err, "store: read records for statistics")
 			}
-			if st[0] != nil {
-				m.Stats = &exchange.StatsCodes{Status: *st[0], Exploitation: *st[1], AgeGroup: *st[2],
-					AgeBasis: *st[3], Citizenship: *st[4], Registered: *st[5]}
+			if st[0].Valid {
+				m.Stats = &exchange.StatsCodes{Status: st[0].String, Exploitation: st[1].String, AgeGroup: st[2].String,
+					AgeBasis: st[3].String, Citizenship: st[4].String, Registered: st[5].String}
 			}
 			rec, err := stats.FromMetadata(country, ref, m)
 			if err != nil {
@@ -94,8 +95,8 @@ func (s *HubStatsSource) Records(ctx context.Context) (stats.Records, error) {
 				rec.ChildAll = "c" + strconv.FormatInt(cl, 10)
 				rec.Child = "h" + strconv.FormatInt(id, 10) // until joined by a high hit below
 				cluster[id] = cl
+				index[id] = len(rs)
 			}
-			index[id] = len(rs)
 			rs = append(rs, rec)
 		}
 		if err := rows.Err(); err != nil {
