@@ -55,6 +55,8 @@ type Config struct {
 
 	// The public knowledge site (issue 13), served by the hub.
 	SiteURL string // hub: the site's public address for feeds, sitemap and hreflang; "" derives it from --listen
+	// Regional statistics (issue 12, docs/statistics.md).
+	StatsK int // hub: publication threshold k; 0: the default, 11
 }
 
 // Option describes one setting.
@@ -163,6 +165,12 @@ var Options = []Option{
 	{"network-crl", "CHILDCENTRE_NETWORK_CRL", "", false, "the network's certificate revocation list (PEM), re-read when the file changes (default: ca.crl in --network-dir)", str(func(c *Config) *string { return &c.NetworkCRL })},
 	{"site-url", "CHILDCENTRE_SITE_URL", "", false, "hub: the public site's address, e.g. https://childcentre.example.org, used in feeds, the sitemap and hreflang links (empty: derived from --listen)", str(func(c *Config) *string { return &c.SiteURL })},
 	{"network-schema", "CHILDCENTRE_NETWORK_SCHEMA", "child", false, "the network's linkage schema: a built-in name (child) or a schema file; the hub refuses encodings made with another", str(func(c *Config) *string { return &c.NetworkSchema })},
+	// Regional statistics (docs/statistics.md).
+	{"stats-k", "CHILDCENTRE_STATS_K", "11", false, "hub: no published statistic lies between 1 and k-1; at least 11, and never lowered once published", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		c.StatsK = n
+		return err
+	}},
 }
 
 // Load defines the flags of the options named in only (all when empty) on
@@ -303,6 +311,9 @@ func (c *Config) Validate() error {
 		c.requireNetwork(add)
 	default:
 		add("--role (CHILDCENTRE_ROLE): %q is not a role; use node or hub", c.Role)
+	}
+	if c.StatsK != 0 && c.StatsK < 11 { // stats.DefaultK: raised, never lowered
+		add("--stats-k (CHILDCENTRE_STATS_K): %d; the publication threshold is at least 11", c.StatsK)
 	}
 	if c.NetworkSchema == "" {
 		add("--network-schema (CHILDCENTRE_NETWORK_SCHEMA): empty; name a built-in schema (child) or a schema file")

@@ -121,6 +121,7 @@ func TestValidate(t *testing.T) {
 		}, []string{"--hub-url"}},
 		{"node hub url without certificates", func(c *Config) { c.HubURL = "https://hub:8443" }, []string{"--network-dir"}},
 		{"no network schema", func(c *Config) { c.NetworkSchema = "" }, []string{"--network-schema"}},
+		{"stats k below 11", func(c *Config) { c.StatsK = 5 }, []string{"--stats-k"}},
 		{"several at once", func(c *Config) { c.Country = ""; c.LogFormat = "xml" }, []string{"--country", "--log-format"}},
 	}
 	for _, tt := range tests {

@@ -113,6 +113,9 @@ type Metadata struct {
 	// sharing (suspicion only): the hub matches them but notifies no other
 	// country of them.
 	Shareable bool `json:"shareable"`
+	// Stats are the record's codes for the regional statistics (nil from
+	// a node that sends none; see wire_stats.go).
+	Stats *StatsCodes `json:"stats,omitempty"`
 }
 
 // Upsert adds or replaces the encoding of one record.

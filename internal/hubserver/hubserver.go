@@ -28,6 +28,7 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/node"
 	"github.com/cbss-egcc/childcentre/internal/site"
 	"github.com/cbss-egcc/childcentre/internal/site/sitehttp"
+	"github.com/cbss-egcc/childcentre/internal/stats"
 	"github.com/cbss-egcc/childcentre/internal/store"
 	"github.com/cbss-egcc/childcentre/internal/web"
 )
@@ -47,6 +48,9 @@ type Hub struct {
 	Metrics  *metrics.Registry
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// Stats is the regional publication (stats.go).
+	Stats        *stats.Publisher
+	statsSeconds *metrics.Gauge
 
 	exchangeTLS *tls.Config
 }
@@ -114,6 +118,7 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		Issuer:          "Childcentre hub",
 		Now:             now,
 	})
+	h.openStats()
 	h.Web, err = web.New(web.Config{
 		TLS:             c.TLSCert != "",
 		TrustedProxy:    c.TrustedProxy,
@@ -128,6 +133,8 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		Metrics: h.Metrics,
 		Logger:  logger,
 		Network: h.Service,
+		// The public regional statistics (stats.go).
+		Regional: h.Stats,
 	})
 	if err != nil {
 		return fail(err)
@@ -165,6 +172,7 @@ func (h *Hub) Serve(ctx context.Context, webLn, exchangeLn net.Listener) error {
 	}()
 	go h.Network.Watch(bg, h.Logger)
 	go h.sweep(bg)
+	go h.publishStats(bg)
 
 	errc := make(chan error, 2)
 	go func() {

@@ -145,6 +145,8 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		Logger:   logger,
 		// Names the API tokens that wrote history and timeline entries.
 		TokenNames: tokens.NewService(store.NewTokenStore(db), now),
+		// Reads the country's cases for its national figures.
+		Stats: store.NewStatsStore(db),
 	})
 	if err != nil {
 		db.Close()

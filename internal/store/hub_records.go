@@ -67,6 +67,9 @@ func (tx hubTx) PutRecord(ctx context.Context, r *hub.Record) error {
 		r.Country, r.Ref, r.Schema, r.KeyID, r.Filter, m.Sex, m.BirthYearBand, m.Category, m.Evidence,
 		int64(m.Year), tx.b(m.Shareable), tx.t(r.Received)).Scan(&r.ID, &r.Version)
 	r.Cluster = 0
+	if err == nil { // the statistics codes beside it (hub_stats.go)
+		return tx.putRecordStats(ctx, r.ID, m.Stats)
+	}
 	return dbErr(err, "store: put hub record")
 }
 

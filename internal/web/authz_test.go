@@ -92,6 +92,12 @@ var expectedRoutes = map[string]expectation{
 	"POST /cases/{id}/close-reject":  {perm: auth.PermCasesApprove, roles: caseApprovers},
 	"GET /export":                    {perm: auth.PermCasesExport, roles: caseExporters},
 
+	"GET /statistics":               {perm: auth.PermCasesRead, roles: caseReaders},
+	"GET /statistics/national.csv":  {perm: auth.PermCasesRead, roles: caseReaders},
+	"GET /statistics/regional":      publicRoute,
+	"GET /statistics/regional.csv":  publicRoute,
+	"GET /statistics/regional.json": publicRoute,
+	"GET /statistics/methodology":   publicRoute,
 	// The hub's network pages: the network administrator only.
 	"GET /network/nodes":    {perm: auth.PermNetworkMonitor, roles: []auth.Role{auth.RoleNetworkAdmin}},
 	"GET /network/matching": {perm: auth.PermNetworkMonitor, roles: []auth.Role{auth.RoleNetworkAdmin}},

@@ -121,6 +121,7 @@ func newTestEnv(t testing.TB, mutate ...func(*Config)) *testEnv {
 		Exporter: api.NewExporter(e.cases, e.db, nil, e.clock.Now),
 		// The API's token service names tokens, as on a node.
 		TokenNames: e.tokens,
+		Stats:      store.NewStatsStore(e.db),
 		Metrics:    e.reg,
 		Logger:     slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})

@@ -29,6 +29,8 @@ var pageNames = []string{
 	"audit_entry",
 	// The new user's enrolment link (handlers_welcome.go).
 	"welcome",
+	// National figures (handlers_stats.go).
+	"stats_national", "stats_regional", "stats_methodology",
 	// The hub's network pages (handlers_network.go).
 	"network_nodes", "network_matching",
 }
@@ -127,6 +129,7 @@ var navigation = []navItem{
 	{Href: "/", LabelKey: "nav.dashboard", Name: "dashboard", perm: auth.PermAccount},
 	{Href: "/children", LabelKey: "nav.children", Name: "children", perm: auth.PermCasesRead},
 	{Href: "/export?format=csv", LabelKey: "nav.export_csv", Name: "export", perm: auth.PermCasesExport},
+	{Href: "/statistics", LabelKey: "nav.statistics", Name: "statistics", perm: auth.PermCasesRead},
 	{Href: "/admin/users", LabelKey: "nav.users", Name: "users", perm: auth.PermUsersManage},
 	{Href: "/audit", LabelKey: "nav.audit", Name: "audit", perm: auth.PermAuditRead},
 	{Href: "/network/nodes", LabelKey: "nav.network_nodes", Name: "network_nodes", perm: auth.PermNetworkMonitor},

@@ -109,6 +109,14 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Pattern: "/export", Name: "export", Permission: auth.PermCasesExport, handler: h(s.export)},
 		{Method: "POST", Pattern: "/cases/{id}/close-reject", Name: "case_close_reject", Permission: auth.PermCasesApprove, handler: h(s.caseCloseReject)},
 
+		// National figures (handlers_stats.go).
+		{Method: "GET", Pattern: "/statistics", Name: "statistics", Permission: auth.PermCasesRead, handler: h(s.statsPage)},
+		{Method: "GET", Pattern: "/statistics/national.csv", Name: "statistics_csv", Permission: auth.PermCasesRead, handler: h(s.statsCSV)},
+		// The hub's public regional figures (handlers_regional.go).
+		{Method: "GET", Pattern: "/statistics/regional", Name: "regional", handler: h(s.regionalPage)},
+		{Method: "GET", Pattern: "/statistics/regional.csv", Name: "regional_csv", bare: true, handler: h(s.regionalCSV)},
+		{Method: "GET", Pattern: "/statistics/regional.json", Name: "regional_json", bare: true, handler: h(s.regionalJSON)},
+		{Method: "GET", Pattern: "/statistics/methodology", Name: "methodology", handler: h(s.methodologyPage)},
 		// The hub's network pages (handlers_network.go).
 		{Method: "GET", Pattern: "/network/nodes", Name: "network_nodes", Permission: auth.PermNetworkMonitor, handler: h(s.networkNodesPage)},
 		{Method: "GET", Pattern: "/network/matching", Name: "network_matching", Permission: auth.PermNetworkMonitor, handler: h(s.networkMatchingPage)},

@@ -16,6 +16,7 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/clientip"
 	"github.com/cbss-egcc/childcentre/internal/crypto"
 	"github.com/cbss-egcc/childcentre/internal/metrics"
+	"github.com/cbss-egcc/childcentre/internal/stats"
 	"github.com/cbss-egcc/childcentre/internal/web/i18n"
 )
 
@@ -76,6 +77,12 @@ type Deps struct {
 	// TokenNames names the API tokens that wrote entries of a history or
 	// a timeline (nil: they are named by id, "API: #3").
 	TokenNames TokenNames
+	// Stats reads the country's cases for its national figures (nil:
+	// the statistics routes answer 503).
+	Stats stats.FactSource
+	// Regional is the hub's published regional figures (nil on a node:
+	// the public statistics routes answer 404).
+	Regional RegionalFigures
 	// Network is the hub's view of the network (nil on a node: the
 	// network pages answer 404 and are not in the navigation).
 	Network NetworkView
