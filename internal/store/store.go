@@ -62,6 +62,7 @@ type DB struct {
 	chain *audit.Chain
 	now   func() time.Time
 	log   *slog.Logger
+	h     health // whether writes work; PostgreSQL connection generations
 }
 
 // Open opens (and for SQLite creates) the database named by opt.URL. It
@@ -198,7 +199,7 @@ func (db *DB) openPostgres(ctx context.Context, raw string, conns int) error {
 		// pgx's error may quote the URL, password included.
 		return errs.Field("database", "the PostgreSQL URL is not valid")
 	}
-	db.write = stdlib.OpenDB(*cfg)
+	db.write = stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(db.h.afterConnect), stdlib.OptionResetSession(db.h.resetSession))
 	db.read = db.write
 	db.write.SetMaxOpenConns(conns)
 	db.write.SetMaxIdleConns(conns)
@@ -236,11 +237,17 @@ func (db *DB) Close() error {
 
 // Ping checks that the database answers, for /readyz. On SQLite it asks a
 // read connection: the write connection may be busy with a transaction,
-// which is no sign of trouble.
+// which is no sign of trouble. After a write failed because the database
+// could not take it (disk full, read-only), Ping also tries a small write,
+// so that the node reports not ready until writes work again.
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		db.settle(false, err)
 		return unavailable(err)
+	}
+	if db.h.writeDown.Load() {
+		return db.probeWrite(ctx)
 	}
 	return nil
 }
