@@ -38,6 +38,9 @@ type Options struct {
 	MaxReadConns int
 }
 
+// sqliteCacheKiB is the page cache of each SQLite connection.
+const sqliteCacheKiB = 32 << 10
+
 // DefaultMaxConns is the pool size when Options.MaxReadConns is zero.
 const DefaultMaxConns = 8
 
@@ -135,6 +138,11 @@ func (db *DB) openSQLite(ctx context.Context, u string, readConns int) error {
 	common.Set("_busy_timeout", fmt.Sprint(busyTimeout.Milliseconds()))
 	common.Set("_foreign_keys", "1")
 	common.Set("_synchronous", "FULL") // durable at commit, even on power loss
+	// Each connection keeps a larger cache of pages than SQLite's 2 MB:
+	// reading a page again through read(2) was a fifth of a search's time.
+	// (A memory map instead, mmap_size, was slower: each page mapped is
+	// parsed again on every use.)
+	common.Add("_pragma", fmt.Sprintf("cache_size(%d)", -sqliteCacheKiB))
 	writeQ := cloneValues(common)
 	writeQ.Set("_journal_mode", "WAL")
 	// BEGIN IMMEDIATE takes the write lock at the start of a transaction,
