@@ -66,6 +66,7 @@ type DB struct {
 	now   func() time.Time
 	log   *slog.Logger
 	h     health // whether writes work; PostgreSQL connection generations
+	group group  // SQLite: writes waiting for the group commit
 }
 
 // Open opens (and for SQLite creates) the database named by opt.URL. It

@@ -48,6 +48,9 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) error {
+	if write && db.d == sqliteDialect {
+		return db.settle(write, db.groupUpdate(ctx, fn))
+	}
 	return db.settle(write, db.run1(ctx, write, fn))
 }
 
