@@ -76,6 +76,9 @@ type Deps struct {
 	// TokenNames names the API tokens that wrote entries of a history or
 	// a timeline (nil: they are named by id, "API: #3").
 	TokenNames TokenNames
+	// WorkQueues are added to the start page's built-in work queues
+	// (other parts of the node: possible matches abroad, follow-ups due).
+	WorkQueues []WorkQueue
 	Metrics    *metrics.Registry // nil: a private registry
 	Logger     *slog.Logger      // nil: discard
 }
