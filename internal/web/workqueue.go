@@ -115,4 +115,3 @@ func (s *Server) dashboardData(r *http.Request, caps []capability) dashboardData
 	}
 	return d
 }
-
