@@ -25,10 +25,11 @@ import (
 // applications: integer edges and overflows, invalid UTF-8, NUL, control
 // and bidirectional characters, very long strings, impossible dates.
 var hostileValues = []string{
-	// 368934881474191034: (page-1)*25 passes 2^63, so the offset of a
-	// search page overflowed to a negative number.
-	"", "0", "-1", "368934881474191034", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
-	"99999999999999999999999", "1e308", "NaN", "\xff\xfe\xfd", "\x00", "a\x00b",
+	// The first six run by default. 368934881474191034: (page-1)*25
+	// passes 2^63, so the offset of a search page overflowed to a
+	// negative number.
+	"", "-1", "368934881474191034", "9223372036854775808", "\xff\xfe\xfd", "a\x00b",
+	"0", "9223372036854775807", "-9223372036854775808", "99999999999999999999999", "1e308", "NaN", "\x00",
 	"\u202eevil", strings.Repeat("Muhammad ", 400), "<script>alert(1)</script>", "' OR 1=1 --",
 	"2026-02-30", "0000-01-01", "9999-12-31", "%zz", "true", "csv",
 }
@@ -169,13 +170,13 @@ func TestHostileQueryParameters(t *testing.T) {
 			routes = append(routes, route{r.Pattern, true})
 		}
 	}
-	// The first values (integer edges and overflows, invalid UTF-8) by
+	// The first values (integer overflows, invalid UTF-8, NUL) by
 	// default, to keep CI short; all with CHILDCENTRE_TEST_HOSTILE_ALL=1.
-	values := hostileValues[:11]
+	values := hostileValues[:6]
 	if os.Getenv("CHILDCENTRE_TEST_HOSTILE_ALL") != "" {
 		values = hostileValues
 	} else if testing.Short() {
-		values = hostileValues[:6]
+		values = hostileValues[:3]
 	}
 	for _, r := range routes {
 		clients := f.clients
