@@ -160,6 +160,13 @@ func (s *Service) importChunk(ctx context.Context, tx Tx, a auth.Actor, country 
 // importUpdate replaces a held child's identity and its open case by an
 // imported row's.
 func (s *Service) importUpdate(ctx context.Context, tx Tx, a auth.Actor, r *ChildRecord, in *Child, k *Case) error {
+	if err := s.importUpdateRecords(ctx, tx, a, r, in, k); err != nil {
+		return err
+	}
+	return s.share(ctx, tx, r.Country, shareItem{id: r.ID})
+}
+
+func (s *Service) importUpdateRecords(ctx context.Context, tx Tx, a auth.Actor, r *ChildRecord, in *Child, k *Case) error {
 	old, err := s.openChild(r)
 	if err != nil {
 		return err
@@ -246,5 +253,12 @@ func (s *Service) bulkRegister(ctx context.Context, tx Tx, a auth.Actor, country
 	if err := tx.AddEvents(ctx, events); err != nil {
 		return err
 	}
-	return tx.AddChanges(ctx, country, changes)
+	if err := tx.AddChanges(ctx, country, changes); err != nil {
+		return err
+	}
+	items := make([]shareItem, len(children))
+	for i, c := range children {
+		items[i] = shareItem{id: c.ID, child: c, cases: []*Case{kases[i]}}
+	}
+	return s.share(ctx, tx, country, items...)
 }

@@ -103,7 +103,7 @@ func Run(ctx context.Context, opt Options, out io.Writer, ready func(Ready)) err
 	}
 	c := &config.Config{
 		Role: "node", Country: opt.Country, Listen: opt.Listen,
-		DatabaseURL: filepath.Join(dir, "childcentre.db"), KeyFile: keyFile,
+		DatabaseURL: filepath.Join(dir, "childcentre.db"), KeyFile: keyFile, NetworkSchema: "child",
 		LogLevel: "info", LogFormat: "json", Language: "en",
 		IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour, ShutdownTimeout: 5 * time.Second,
 		Location: opt.Location,
