@@ -234,4 +234,3 @@ func (tx networkTx) Secrets(ctx context.Context) ([]*network.SecretRecord, error
 		return &s, row.Scan(&s.KeyID, &s.Sealed, &s.Origin, scanTime{&s.Created})
 	})
 }
-
