@@ -40,17 +40,17 @@ type Store interface {
 type Tx interface {
 	audit.Appender
 
-	// Due returns up to limit pending outbox messages whose time has come,
-	// oldest first.
-	Due(ctx context.Context, now time.Time, limit int) ([]*Outgoing, error)
+	// Due returns up to limit pending outbox messages whose time has come
+	// (by the database's clock, which wrote them), oldest first.
+	Due(ctx context.Context, limit int) ([]*Outgoing, error)
 	// Delivered removes delivered messages from the outbox.
 	Delivered(ctx context.Context, ids []int64) error
 	// Refuse marks a message refused by the hub: it stays, visible to the
 	// operator, and is not sent again.
 	Refuse(ctx context.Context, id int64, code string) error
-	// Postpone counts one more attempt of messages and sets when they are
-	// next due.
-	Postpone(ctx context.Context, ids []int64, next time.Time) error
+	// Postpone counts one more attempt of messages and makes them due
+	// again after delay.
+	Postpone(ctx context.Context, ids []int64, delay time.Duration) error
 	// OutboxCounts returns how many messages are pending and refused.
 	OutboxCounts(ctx context.Context) (pending, refused int, err error)
 	// Refusals lists refused messages, newest first, at most limit.

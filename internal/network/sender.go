@@ -126,7 +126,7 @@ func (s *Sender) SendOnce(ctx context.Context) (int, error) {
 	var due []*Outgoing
 	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
-		due, err = tx.Due(ctx, now, s.batch())
+		due, err = tx.Due(ctx, s.batch())
 		return err
 	})
 	if err != nil {
@@ -157,7 +157,7 @@ func (s *Sender) SendOnce(ctx context.Context) (int, error) {
 		}
 		// Counted for the operator; the message stays due at once, the
 		// backoff is the loop's.
-		_ = s.Store.Update(ctx, func(tx Tx) error { return tx.Postpone(ctx, ids, now) })
+		_ = s.Store.Update(ctx, func(tx Tx) error { return tx.Postpone(ctx, ids, 0) })
 		return 0, errs.Wrap(sendErr, "exchange: send")
 	}
 	var done []int64

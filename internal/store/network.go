@@ -43,10 +43,10 @@ func scanOutgoing(row interface{ Scan(...any) error }) (*network.Outgoing, error
 }
 
 // Due implements network.Tx.
-func (tx networkTx) Due(ctx context.Context, now time.Time, limit int) ([]*network.Outgoing, error) {
+func (tx networkTx) Due(ctx context.Context, limit int) ([]*network.Outgoing, error) {
 	const op = "store: read the outbox"
 	rows, err := tx.query(ctx, `SELECT `+outgoingColumns+` FROM exchange_outbox
-		WHERE status = 'pending' AND next_at <= ? ORDER BY id LIMIT ?`, tx.t(now), limit)
+		WHERE status = 'pending' AND next_at <= ? ORDER BY id LIMIT ?`, tx.t(tx.Now()), limit)
 	if err != nil {
 		return nil, dbErr(err, op)
 	}
@@ -71,7 +71,8 @@ func (tx networkTx) Refuse(ctx context.Context, id int64, code string) error {
 }
 
 // Postpone implements network.Tx.
-func (tx networkTx) Postpone(ctx context.Context, ids []int64, next time.Time) error {
+func (tx networkTx) Postpone(ctx context.Context, ids []int64, delay time.Duration) error {
+	next := tx.Now().Add(delay)
 	for start := 0; start < len(ids); start += shareChunk {
 		part := ids[start:min(start+shareChunk, len(ids))]
 		args := append([]any{tx.t(next)}, int64Args(part)...)
