@@ -128,6 +128,42 @@ func (s *Secrets) use(m *secretMessage) error {
 	return nil
 }
 
+// Refresh puts into use the newest secret held if it is not the one in use
+// (another process, `childcentre network secret init`, made one), and
+// reports whether it did.
+func (s *Secrets) Refresh(ctx context.Context) (bool, error) {
+	var recs []*SecretRecord
+	if err := s.Store.View(ctx, func(tx Tx) error {
+		var err error
+		recs, err = tx.Secrets(ctx)
+		return err
+	}); err != nil || len(recs) == 0 {
+		return false, err
+	}
+	if recs[0].KeyID == s.KeyID() {
+		return false, nil
+	}
+	m, err := s.open(recs[0])
+	if err != nil {
+		return false, err
+	}
+	if err := s.use(m); err != nil {
+		return false, err
+	}
+	s.changed()
+	return true, nil
+}
+
+// Origin returns the country that made the secret in use ("" none).
+func (s *Secrets) Origin() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.current == nil {
+		return ""
+	}
+	return s.current.Origin
+}
+
 // KeyID returns the id of the secret in use ("" none).
 func (s *Secrets) KeyID() string { return s.Sharer.KeyID() }
 
