@@ -67,6 +67,9 @@ type Envelope struct {
 // Batch is what a node posts to /exchange/v1/messages.
 type Batch struct {
 	Messages []Envelope `json:"messages"`
+	// Pending is the number of messages left in the node's outbox after
+	// this batch: the hub shows it to the network administrator.
+	Pending int `json:"pending,omitempty"`
 }
 
 // MaxBatch bounds the messages of one batch.

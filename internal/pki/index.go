@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -46,6 +48,9 @@ type index struct {
 
 func (ca *CA) loadIndex() (*index, error) {
 	data, err := os.ReadFile(filepath.Join(ca.Dir, IndexFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errs.E(errs.NotFound, "%s has no %s: not a CA directory (see pki init)", ca.Dir, IndexFile)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -63,19 +63,26 @@ func roleOID(r Role) asn1.ObjectIdentifier {
 }
 
 // NormaliseCountry returns the ISO 3166-1 alpha-2 code of a country in upper
-// case, or an error when s is not one (groups such as EU or 150, numeric and
-// three-letter codes, unknown codes are refused).
+// case, or an error when s is not one (groups such as EU, numeric and
+// three-letter codes, reserved, withdrawn and unknown codes are refused).
 func NormaliseCountry(s string) (string, error) {
 	cc := strings.ToUpper(strings.TrimSpace(s))
 	if len(cc) != 2 || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z' {
 		return "", errs.Field("country", "country must be a two-letter ISO 3166-1 code such as SE")
 	}
 	r, err := language.ParseRegion(cc)
-	if err != nil || !r.IsCountry() || r.String() != cc {
+	// IsCountry alone lets through codes ISO only reserves (UK, EA, UN:
+	// no numeric code or no alpha-3) and withdrawn ones (SU, YU: not
+	// canonical); a certificate must name a country as ISO assigns it now.
+	if err != nil || !r.IsCountry() || r.String() != cc || r.M49() == 0 || r.ISO3() == "ZZZ" || r.Canonicalize() != r || strings.Contains(withdrawnCountries, cc) {
 		return "", errs.Field("country", "%s is not an ISO 3166-1 country code", cc)
 	}
 	return cc, nil
 }
+
+// withdrawnCountries are codes ISO 3166-1 has withdrawn but golang.org/x/text
+// still knows as countries (it keeps them for old data).
+const withdrawnCountries = "AN BU CS DD NT SF SU TP YU ZR"
 
 // Identity is what a certificate of the network says about its holder.
 // Every field comes from a certificate signed by the network's CA.

@@ -1,0 +1,255 @@
+package hub
+
+import (
+	"context"
+	"time"
+
+	"github.com/cbss-egcc/childcentre/internal/exchange"
+)
+
+var _ exchange.Backend = (*Service)(nil)
+
+// Accept implements exchange.Backend: it stores a batch in one
+// transaction, taking the origin from the peer's certificate. Uploads are
+// queued for matching, which runs apart (Run), so that the hub answers as
+// soon as the batch is safely stored.
+func (s *Service) Accept(ctx context.Context, from exchange.Peer, msgs []exchange.Envelope, pending int) ([]exchange.Result, error) {
+	results := make([]exchange.Result, len(msgs))
+	now := s.now().UTC()
+	queued := false
+	err := s.st.Update(ctx, func(tx Tx) error {
+		if err := tx.LockSequence(ctx); err != nil {
+			return err
+		}
+		accepted := 0
+		for i := range msgs {
+			res, q, err := s.acceptOne(ctx, tx, from, &msgs[i])
+			if err != nil {
+				return err
+			}
+			results[i] = res
+			if res.Status == exchange.StatusAccepted {
+				accepted++
+			}
+			queued = queued || q
+		}
+		return tx.TouchNode(ctx, nodeOf(from, now, pending), false, accepted)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if queued {
+		s.signal()
+	}
+	return results, nil
+}
+
+// nodeOf is the registry entry of a peer seen at now; pending -1 keeps the
+// outbox depth the node last reported.
+func nodeOf(p exchange.Peer, now time.Time, pending int) *Node {
+	return &Node{Country: p.Country, Serial: p.Serial, Certificate: p.Certificate, NotAfter: p.NotAfter,
+		LastContact: now, Pending: int64(pending)}
+}
+
+func refused(id, code, msg string) exchange.Result {
+	return exchange.Result{ID: id, Status: exchange.StatusRefused, Code: code, Message: msg}
+}
+
+// acceptOne handles one message inside the batch's transaction and reports
+// whether it queued matching work.
+func (s *Service) acceptOne(ctx context.Context, tx Tx, from exchange.Peer, m *exchange.Envelope) (exchange.Result, bool, error) {
+	// What any replay would be refused for is checked before the id is
+	// recorded, so that a corrected resend is not mistaken for a replay.
+	if u := m.Upsert; u != nil {
+		if u.Schema != s.cfg.Schema {
+			return refused(m.ID, exchange.CodeSchema, "the encoding was not made with the network's current schema"), false, nil
+		}
+		if len(u.Filter) != 8*s.cfg.Words {
+			return refused(m.ID, exchange.CodeInvalid, "the filter's length is not the schema's"), false, nil
+		}
+	}
+	seen, err := tx.SeeMessage(ctx, from.Country, m.ID, s.now())
+	if err != nil {
+		return exchange.Result{}, false, err
+	}
+	if seen {
+		return exchange.Result{ID: m.ID, Status: exchange.StatusDuplicate}, false, nil
+	}
+	ok := exchange.Result{ID: m.ID, Status: exchange.StatusAccepted}
+	switch m.Type {
+	case exchange.TypeUpsert:
+		return ok, true, s.upsert(ctx, tx, from.Country, m.Upsert)
+	case exchange.TypeWithdraw:
+		return ok, false, s.withdraw(ctx, tx, from.Country, m.Withdraw)
+	case exchange.TypeHitDecision:
+		res, err := s.decide(ctx, tx, from.Country, m.ID, m.Decision)
+		return res, false, err
+	case exchange.TypeSealed:
+		sl := *m.Sealed
+		sl.From = from.Country
+		return ok, false, tx.AddNotice(ctx, sl.To, &exchange.Notice{Type: exchange.NoticeSealed, CreatedAt: s.now(), Sealed: &sl})
+	}
+	return refused(m.ID, exchange.CodeInvalid, "unknown message type"), false, nil
+}
+
+func (s *Service) upsert(ctx context.Context, tx Tx, country string, u *exchange.Upsert) error {
+	old, err := tx.RecordByRef(ctx, country, u.Ref)
+	if err != nil {
+		return err
+	}
+	if old != nil && old.Cluster != 0 {
+		// The record is matched again from scratch; its hits stay until
+		// then, so that an unchanged re-upload notifies nothing again.
+		if err := s.detach(ctx, tx, old); err != nil {
+			return err
+		}
+	}
+	r := &Record{Country: country, Ref: u.Ref, Schema: u.Schema, KeyID: u.KeyID, Filter: u.Filter,
+		Meta: u.Metadata, Received: s.now()}
+	if err := tx.PutRecord(ctx, r); err != nil {
+		return err
+	}
+	if err := tx.AddChange(ctx, r.ID); err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, Work{Record: r.ID, Version: r.Version, Received: r.Received})
+}
+
+func (s *Service) withdraw(ctx context.Context, tx Tx, country string, w *exchange.Withdraw) error {
+	r, err := tx.RecordByRef(ctx, country, w.Ref)
+	if err != nil || r == nil {
+		return err
+	}
+	hits, err := tx.HitsOf(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	for _, h := range hits {
+		if err := s.withdrawHit(ctx, tx, h); err != nil {
+			return err
+		}
+	}
+	if r.Cluster != 0 {
+		if err := s.detach(ctx, tx, r); err != nil {
+			return err
+		}
+	}
+	if err := tx.DeleteRecord(ctx, r.ID); err != nil {
+		return err
+	}
+	if err := tx.DropWork(ctx, r.ID); err != nil {
+		return err
+	}
+	if w.Reason == "purge" {
+		// Nothing of a purged record stays, not even the pairs rejected.
+		if err := tx.ForgetRejections(ctx, country, w.Ref); err != nil {
+			return err
+		}
+	}
+	return tx.AddChange(ctx, r.ID)
+}
+
+func (s *Service) decide(ctx context.Context, tx Tx, country, id string, d *exchange.HitDecision) (exchange.Result, error) {
+	h, err := tx.HitByKey(ctx, d.HitID)
+	if err != nil {
+		return exchange.Result{}, err
+	}
+	if h == nil {
+		return refused(id, exchange.CodeUnknownHit, "no such hit"), nil
+	}
+	sideA := h.ACountry == country
+	if !sideA && h.BCountry != country {
+		return refused(id, exchange.CodeForbidden, "the hit concerns no record of the sender's country"), nil
+	}
+	if err := tx.SetDecision(ctx, h.ID, sideA, d.Decision); err != nil {
+		return exchange.Result{}, err
+	}
+	if d.Decision == exchange.DecisionReject {
+		if err := tx.Reject(ctx, Pair{h.ACountry, h.ARef, h.BCountry, h.BRef}, country, s.now()); err != nil {
+			return exchange.Result{}, err
+		}
+	}
+	return exchange.Result{ID: id, Status: exchange.StatusAccepted}, nil
+}
+
+// withdrawHit deletes a hit and tells both nodes it no longer holds; the
+// notices not yet delivered are dropped.
+func (s *Service) withdrawHit(ctx context.Context, tx Tx, h *Hit) error {
+	if err := tx.DeleteHitNotices(ctx, h.Key); err != nil {
+		return err
+	}
+	if err := tx.DeleteHit(ctx, h.ID); err != nil {
+		return err
+	}
+	for _, c := range []string{h.ACountry, h.BCountry} {
+		n := &exchange.Notice{Type: exchange.NoticeHitWithdrawn, CreatedAt: s.now(), Hit: &exchange.Hit{ID: h.Key}}
+		if err := tx.AddNotice(ctx, c, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Inbox implements exchange.Backend: the notices after seq after, and the
+// ones up to it forgotten.
+func (s *Service) Inbox(ctx context.Context, from exchange.Peer, after int64, limit int) (exchange.Inbox, error) {
+	var in exchange.Inbox
+	err := s.st.Update(ctx, func(tx Tx) error {
+		if after > 0 {
+			if err := tx.DeleteNotices(ctx, from.Country, after); err != nil {
+				return err
+			}
+		}
+		ns, err := tx.Notices(ctx, from.Country, after, limit+1)
+		if err != nil {
+			return err
+		}
+		if len(ns) > limit {
+			ns, in.More = ns[:limit], true
+		}
+		in.Notices = ns
+		return tx.TouchNode(ctx, nodeOf(from, s.now(), -1), false, 0)
+	})
+	return in, err
+}
+
+// Hello implements exchange.Backend.
+func (s *Service) Hello(ctx context.Context, from exchange.Peer, h exchange.Hello) (exchange.Welcome, error) {
+	w := exchange.Welcome{Country: from.Country, Schema: s.cfg.Schema, Time: s.now().UTC()}
+	n := nodeOf(from, w.Time, h.Pending)
+	n.Schema, n.KeyID, n.Software = h.Schema, h.KeyID, h.Software
+	err := s.st.Update(ctx, func(tx Tx) error {
+		if err := tx.TouchNode(ctx, n, true, 0); err != nil {
+			return err
+		}
+		var err error
+		w.InboxSeq, err = tx.LastNotice(ctx, from.Country)
+		return err
+	})
+	return w, err
+}
+
+// Directory implements exchange.Backend.
+func (s *Service) Directory(ctx context.Context, from exchange.Peer) (exchange.Directory, error) {
+	nodes, err := s.Nodes(ctx)
+	if err != nil {
+		return exchange.Directory{}, err
+	}
+	var d exchange.Directory
+	for _, n := range nodes {
+		d.Nodes = append(d.Nodes, exchange.DirectoryEntry{Country: n.Country, Certificate: n.Certificate,
+			NotAfter: n.NotAfter, LastContact: n.LastContact, Schema: n.Schema, KeyID: n.KeyID})
+	}
+	return d, nil
+}
+
+// Nodes lists the nodes that reached the hub.
+func (s *Service) Nodes(ctx context.Context) ([]*Node, error) {
+	var out []*Node
+	err := s.st.View(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Nodes(ctx)
+		return err
+	})
+	return out, err
+}

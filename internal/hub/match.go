@@ -1,0 +1,295 @@
+package hub
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/cbss-egcc/childcentre/internal/linkage"
+)
+
+// Run matches queued uploads until ctx ends: at once when this process
+// accepted one, and every Poll for work other processes queued.
+func (s *Service) Run(ctx context.Context) {
+	t := time.NewTicker(s.cfg.Poll)
+	defer t.Stop()
+	for {
+		n, err := s.MatchOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("hub: matching failed", "err", err)
+		}
+		if n > 0 && err == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		case <-t.C:
+		}
+	}
+}
+
+// job is one upload being matched.
+type job struct {
+	w     Work
+	rec   *Record
+	f     []uint64
+	cands []linkage.Candidate
+}
+
+// MatchOnce claims a batch of queued uploads, matches them, and reports how
+// many it took. The expensive part, scanning the index, runs outside any
+// transaction; the decisions are taken under the sequence lock against the
+// database's current clusters, after scoring what other processes added
+// meanwhile, so that two hub processes never place one pair twice.
+func (s *Service) MatchOnce(ctx context.Context) (int, error) {
+	now := s.now()
+	var work []Work
+	err := s.st.Update(ctx, func(tx Tx) error {
+		var err error
+		work, err = tx.Claim(ctx, s.cfg.Owner, now, now.Add(s.cfg.Lease), s.cfg.Batch)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	if len(work) == 0 {
+		// Idle: follow what other processes changed meanwhile.
+		return 0, s.refresh(ctx)
+	}
+	if err := s.refresh(ctx); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	seen := s.lastSeq
+	s.mu.Unlock()
+	jobs, err := s.candidates(ctx, work)
+	if err != nil {
+		return 0, err
+	}
+	var hits int
+	err = s.st.Update(ctx, func(tx Tx) error {
+		hits = 0
+		if err := tx.LockSequence(ctx); err != nil {
+			return err
+		}
+		delta, err := tx.Changes(ctx, seen, 1<<20)
+		if err != nil {
+			return err
+		}
+		for _, j := range jobs {
+			n, err := s.place(ctx, tx, j, delta)
+			if err != nil {
+				return err
+			}
+			hits += n
+		}
+		if hits > 0 {
+			if err := tx.AddCounter(ctx, "hits_issued", int64(hits)); err != nil {
+				return err
+			}
+		}
+		ids := make([]int64, len(work))
+		for i, w := range work {
+			ids[i] = w.ID
+		}
+		return tx.Done(ctx, s.cfg.Owner, ids)
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.met.hits.Add(float64(hits))
+	done := s.now()
+	for _, w := range work {
+		d := done.Sub(w.Received).Seconds()
+		s.met.match.Observe(d)
+		s.lat.add(d)
+	}
+	return len(work), nil
+}
+
+// candidates reads the claimed records and scans the index for each.
+func (s *Service) candidates(ctx context.Context, work []Work) ([]*job, error) {
+	ids := make([]int64, len(work))
+	for i, w := range work {
+		ids[i] = w.Record
+	}
+	var recs []*Record
+	err := s.st.View(ctx, func(tx Tx) error {
+		var err error
+		recs, err = tx.Records(ctx, ids)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*Record, len(recs))
+	for _, r := range recs {
+		byID[r.ID] = r
+	}
+	var jobs []*job
+	for _, w := range work {
+		r := byID[w.Record]
+		if r == nil || r.Version != w.Version {
+			continue // withdrawn, or uploaded again: newer work follows
+		}
+		f, err := s.words(r.Filter)
+		if err != nil {
+			return nil, err
+		}
+		j := &job{w: w, rec: r, f: f}
+		if ix := s.indexOf(r.KeyID); ix != nil {
+			j.cands = ix.Candidates(f, 0)
+		}
+		jobs = append(jobs, j)
+	}
+	return jobs, nil
+}
+
+// place puts one record into a cluster, or leaves it alone, and issues the
+// hits that follows from it. It reports the number of hits issued.
+func (s *Service) place(ctx context.Context, tx Tx, j *job, delta []Change) (int, error) {
+	cur, err := tx.Records(ctx, []int64{j.rec.ID})
+	if err != nil {
+		return 0, err
+	}
+	if len(cur) == 0 || cur[0].Version != j.w.Version || cur[0].Cluster != 0 {
+		// Withdrawn, uploaded again, or already joined by another record's
+		// placement: nothing left to do for this upload.
+		return 0, nil
+	}
+	rec := cur[0]
+	scores := map[int64]float64{}
+	for _, c := range j.cands {
+		id, _ := strconv.ParseInt(c.Ref, 10, 64)
+		scores[id] = c.Score
+	}
+	// What was indexed after the scan: score it here.
+	for _, c := range delta {
+		delete(scores, c.ID)
+		if c.Record == nil || c.Record.KeyID != rec.KeyID {
+			continue
+		}
+		f, err := s.words(c.Record.Filter)
+		if err != nil {
+			return 0, err
+		}
+		if sc := s.model.Score(j.f, f); s.model.IsReview(sc) {
+			scores[c.ID] = sc
+		}
+	}
+	delete(scores, rec.ID)
+	if len(scores) == 0 {
+		return 0, s.reconcile(ctx, tx, []int64{rec.ID}, 0)
+	}
+	ids := make([]int64, 0, len(scores))
+	for id := range scores {
+		ids = append(ids, id)
+	}
+	others, err := tx.Records(ctx, ids)
+	if err != nil {
+		return 0, err
+	}
+	// Try the clusters (or lone records) of the candidates, best first.
+	slices.SortFunc(others, func(a, b *Record) int {
+		if c := cmp.Compare(scores[b.ID], scores[a.ID]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	tried := map[int64]bool{}
+	hits := 0
+	for _, o := range others {
+		if o.KeyID != rec.KeyID {
+			continue
+		}
+		members := []*Record{o}
+		if o.Cluster != 0 {
+			if tried[o.Cluster] {
+				continue
+			}
+			tried[o.Cluster] = true
+			if members, err = tx.ClusterMembers(ctx, o.Cluster); err != nil {
+				return 0, err
+			}
+		}
+		ms := make([]float64, len(members))
+		for i, m := range members {
+			f, err := s.words(m.Filter)
+			if err != nil {
+				return 0, err
+			}
+			ms[i] = s.model.Score(j.f, f)
+		}
+		if !s.model.CanJoin(ms) {
+			continue
+		}
+		cluster := o.Cluster
+		if cluster == 0 {
+			if cluster, err = tx.NewCluster(ctx, s.now()); err != nil {
+				return 0, err
+			}
+			if err := tx.SetCluster(ctx, []int64{o.ID}, cluster); err != nil {
+				return 0, err
+			}
+		}
+		if err := tx.SetCluster(ctx, []int64{rec.ID}, cluster); err != nil {
+			return 0, err
+		}
+		rec.Cluster = cluster
+		// Notices go out when the cluster first spans the record's
+		// country: to the record's node and each other country's.
+		known := false
+		for _, m := range members {
+			known = known || m.Country == rec.Country
+		}
+		if !known {
+			for i, m := range members {
+				ok, err := s.hit(ctx, tx, rec, m, ms[i])
+				if err != nil {
+					return 0, err
+				}
+				if ok {
+					hits++
+				}
+			}
+		}
+		break
+	}
+	return hits, s.reconcile(ctx, tx, []int64{rec.ID}, 0)
+}
+
+// hit issues the hit of a and b unless one is not shareable, a node
+// rejected the pair, or it was issued before; it reports whether it did.
+func (s *Service) hit(ctx context.Context, tx Tx, a, b *Record, score float64) (bool, error) {
+	if a.Country == b.Country || !a.Meta.Shareable || !b.Meta.Shareable {
+		return false, nil
+	}
+	p := pairOf(a.Country, a.Ref, b.Country, b.Ref)
+	if rej, err := tx.IsRejected(ctx, p); err != nil || rej {
+		return false, err
+	}
+	if p.ACountry != a.Country || p.ARef != a.Ref {
+		a, b = b, a
+	}
+	band := "possible"
+	if s.model.IsMatch(score) {
+		band = "high"
+	}
+	h := &Hit{Key: newKey(), A: a.ID, ACountry: a.Country, ARef: a.Ref, B: b.ID, BCountry: b.Country, BRef: b.Ref,
+		ScoreMilli: int64(score*1000 + 0.5), Band: band, Created: s.now()}
+	added, err := tx.AddHit(ctx, h)
+	if err != nil || !added {
+		return false, err
+	}
+	if err := tx.AddNotice(ctx, a.Country, hitNotice(h.Key, a.Ref, b.Country, b.Ref, band, h.Created)); err != nil {
+		return false, err
+	}
+	if err := tx.AddNotice(ctx, b.Country, hitNotice(h.Key, b.Ref, a.Country, a.Ref, band, h.Created)); err != nil {
+		return false, err
+	}
+	return true, nil
+}

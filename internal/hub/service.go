@@ -1,0 +1,258 @@
+// Package hub is the network's hub: it holds the nodes' encodings, matches
+// each new one incrementally against the others with the linkage engine's
+// Model and Index, keeps clusters of records that probably concern one
+// child, and notifies the nodes involved when a cluster first spans two
+// countries or grows into a new one. It relays sealed messages it cannot
+// read and keeps the registry of nodes.
+//
+// Nothing the hub holds identifies a child: Bloom-filter encodings made
+// with a secret only the nodes hold, the nodes' pseudonymous references
+// and coded metadata (docs/network.md, "What the hub learns").
+//
+// Every accepted message is committed before the hub answers; matching
+// work waits in a queue in the database, taken under a lease, so that a
+// killed hub loses nothing and several hub processes on one PostgreSQL
+// database share the work. Each process keeps an in-memory index that
+// follows the database's change log by sequence.
+package hub
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/cbss-egcc/childcentre/internal/linkage"
+	"github.com/cbss-egcc/childcentre/internal/metrics"
+)
+
+// Config configures the hub's service.
+type Config struct {
+	// Schema is the fingerprint of the network's linkage schema; uploads
+	// made with another are refused. Words is its filter length in 64-bit
+	// words.
+	Schema string
+	Words  int
+	// Options are the linkage model's thresholds (zero: Link's defaults).
+	Options linkage.Options
+	Now     func() time.Time
+	Logger  *slog.Logger
+	Metrics *metrics.Registry
+	// Owner names this process in the leases of matching work (default:
+	// random). Lease is how long a claim holds (default 1 min).
+	Owner string
+	Lease time.Duration
+	// Batch is how many uploads one round of matching takes (default 64);
+	// Poll how often an idle hub looks for work other processes queued
+	// (default 500 ms).
+	Batch int
+	Poll  time.Duration
+}
+
+// Service is the hub.
+type Service struct {
+	st    Store
+	cfg   Config
+	model *linkage.Model
+	now   func() time.Time
+	log   *slog.Logger
+	wake  chan struct{}
+	met   *hubMetrics
+	lat   latencies
+
+	// mu guards the in-memory index's bookkeeping and serialises refresh.
+	mu         sync.Mutex
+	idx        map[string]*linkage.Index // by linkage key id
+	where      map[int64]slot            // record id → where it is indexed
+	perCountry map[string]int
+	lastSeq    int64
+}
+
+type slot struct {
+	key     string
+	country string
+}
+
+// New returns the hub's service on st. Call Load before serving.
+func New(st Store, cfg Config) (*Service, error) {
+	if cfg.Words < 1 || cfg.Schema == "" {
+		return nil, fmt.Errorf("hub: the network's schema and its filter length are needed")
+	}
+	m, err := linkage.NewModel(cfg.Words, cfg.Options)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.NewRegistry()
+	}
+	if cfg.Owner == "" {
+		var b [6]byte
+		_, _ = rand.Read(b[:])
+		cfg.Owner = "hub-" + hex.EncodeToString(b[:])
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = time.Minute
+	}
+	if cfg.Batch <= 0 {
+		cfg.Batch = 64
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = 500 * time.Millisecond
+	}
+	s := &Service{
+		st: st, cfg: cfg, model: m, now: cfg.Now, log: cfg.Logger,
+		wake: make(chan struct{}, 1),
+		idx:  map[string]*linkage.Index{}, where: map[int64]slot{}, perCountry: map[string]int{},
+	}
+	s.met = newHubMetrics(cfg.Metrics, s)
+	return s, nil
+}
+
+// Model returns the linkage model the hub scores with.
+func (s *Service) Model() *linkage.Model { return s.model }
+
+// Schema returns the network's schema fingerprint.
+func (s *Service) Schema() string { return s.cfg.Schema }
+
+// Load builds the in-memory index from the database: every record, then
+// the changes made while it read them.
+func (s *Service) Load(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.idx, s.where, s.perCountry = map[string]*linkage.Index{}, map[int64]slot{}, map[string]int{}
+	err := s.st.View(ctx, func(tx Tx) error {
+		seq, err := tx.LastChange(ctx)
+		if err != nil {
+			return err
+		}
+		s.lastSeq = seq
+		return tx.AllRecords(ctx, func(r *Record) error { return s.index(r) })
+	})
+	if err != nil {
+		return err
+	}
+	return s.refreshLocked(ctx)
+}
+
+// refresh applies the changes other transactions (and processes) made
+// since the last refresh.
+func (s *Service) refresh(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refreshLocked(ctx)
+}
+
+func (s *Service) refreshLocked(ctx context.Context) error {
+	for {
+		var changes []Change
+		err := s.st.View(ctx, func(tx Tx) error {
+			var err error
+			changes, err = tx.Changes(ctx, s.lastSeq, 5000)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, c := range changes {
+			if c.Record == nil {
+				s.unindex(c.ID)
+			} else if err := s.index(c.Record); err != nil {
+				return err
+			}
+			s.lastSeq = c.Seq
+		}
+		if len(changes) < 5000 {
+			return nil
+		}
+	}
+}
+
+// index adds or replaces r in the index of its key.
+func (s *Service) index(r *Record) error {
+	f, err := s.words(r.Filter)
+	if err != nil {
+		return err
+	}
+	if old, ok := s.where[r.ID]; ok && old.key != r.KeyID {
+		s.unindex(r.ID)
+	}
+	ix := s.idx[r.KeyID]
+	if ix == nil {
+		ix = linkage.NewIndex(s.model)
+		s.idx[r.KeyID] = ix
+	}
+	if err := ix.Add(indexRef(r.ID), f); err != nil {
+		return err
+	}
+	if _, ok := s.where[r.ID]; !ok {
+		s.perCountry[r.Country]++
+		s.met.encodings.With(r.Country).Set(float64(s.perCountry[r.Country]))
+	}
+	s.where[r.ID] = slot{key: r.KeyID, country: r.Country}
+	return nil
+}
+
+func (s *Service) unindex(id int64) {
+	old, ok := s.where[id]
+	if !ok {
+		return
+	}
+	if ix := s.idx[old.key]; ix != nil {
+		ix.Remove(indexRef(id))
+	}
+	delete(s.where, id)
+	s.perCountry[old.country]--
+	s.met.encodings.With(old.country).Set(float64(s.perCountry[old.country]))
+}
+
+// indexOf returns the index of a key, nil when none holds it.
+func (s *Service) indexOf(key string) *linkage.Index {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.idx[key]
+}
+
+// Indexed returns the number of records in the in-memory index.
+func (s *Service) Indexed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.where)
+}
+
+// words decodes a filter of the network's length.
+func (s *Service) words(b []byte) ([]uint64, error) {
+	if len(b) != 8*s.cfg.Words {
+		return nil, fmt.Errorf("hub: a filter of %d bytes for a schema of %d words", len(b), s.cfg.Words)
+	}
+	f := make([]uint64, s.cfg.Words)
+	for i := range f {
+		f[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	return f, nil
+}
+
+func indexRef(id int64) string { return fmt.Sprint(id) }
+
+// signal wakes the matcher.
+func (s *Service) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func newKey() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
