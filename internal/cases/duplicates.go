@@ -98,7 +98,7 @@ func (s *Service) encodeWords(c *Child) ([]uint64, error) {
 
 // LinkageRow returns a child as a row of the built-in child schema: the
 // same row encodes the child for duplicates here (node-local key) and for
-// the network (internal/network, the network's linkage secret).
+// the network (internal/nodesync, the network's linkage secret).
 func LinkageRow(c *Child) []string {
 	est := "0"
 	if c.BirthPrecision == PrecisionEstimated {

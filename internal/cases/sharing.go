@@ -20,7 +20,7 @@ import (
 // every change to a child or its cases, and write what the hub must learn
 // into the outbox in that same transaction (the transactional outbox): the
 // change and its upload commit or roll back together, and a sender
-// (internal/network) delivers the outbox whenever the hub can be reached.
+// (internal/nodesync) delivers the outbox whenever the hub can be reached.
 //
 // A child is uploaded when its current case (the newest open one, else the
 // newest) is established beyond suspicion, or when a supervisor decided
@@ -28,7 +28,7 @@ import (
 // audited, recorded in the case's history). A child that stops qualifying,
 // or is purged, is withdrawn.
 
-// Sharing makes the messages of the outbox; internal/network implements it
+// Sharing makes the messages of the outbox; internal/nodesync implements it
 // with the network's current linkage secret. The registry works the same
 // without one (a node without a hub).
 type Sharing interface {

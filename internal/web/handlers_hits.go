@@ -7,7 +7,7 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/errs"
 	"github.com/cbss-egcc/childcentre/internal/exchange"
-	"github.com/cbss-egcc/childcentre/internal/network"
+	"github.com/cbss-egcc/childcentre/internal/nodesync"
 )
 
 // The work queue "Possible matches abroad" (issue 8): the hits the hub
@@ -16,10 +16,10 @@ import (
 // on suspicion only. This file registers its page, partial, routes and
 // navigation entry itself, so that the shared tables stay as they are.
 
-// HitQueue is the work queue of possible matches abroad; network.Hits
+// HitQueue is the work queue of possible matches abroad; nodesync.Hits
 // implements it. Nil on a node without a hub: the page says so.
 type HitQueue interface {
-	Queue(ctx context.Context, a auth.Actor, decided bool) ([]*network.Hit, error)
+	Queue(ctx context.Context, a auth.Actor, decided bool) ([]*nodesync.Hit, error)
 	Open(ctx context.Context, a auth.Actor) (int, error)
 	Decide(ctx context.Context, a auth.Actor, id int64, decision string) error
 }
@@ -41,11 +41,11 @@ var sharingNotices = map[string]string{
 
 // hitStatusKeys name each hit status.
 var hitStatusKeys = map[string]string{
-	network.HitOpen:      "hits.status_open",
-	network.HitFollowUp:  "hits.status_followup",
-	network.HitConfirmed: "hits.status_confirmed",
-	network.HitRejected:  "hits.status_rejected",
-	network.HitWithdrawn: "hits.status_withdrawn",
+	nodesync.HitOpen:      "hits.status_open",
+	nodesync.HitFollowUp:  "hits.status_followup",
+	nodesync.HitConfirmed: "hits.status_confirmed",
+	nodesync.HitRejected:  "hits.status_rejected",
+	nodesync.HitWithdrawn: "hits.status_withdrawn",
 }
 
 // networkRoutes are the routes of this file.
@@ -60,7 +60,7 @@ func (s *Server) networkRoutes() []Route {
 
 // hitRow is one hit as the page shows it.
 type hitRow struct {
-	*network.Hit
+	*nodesync.Hit
 	Age       int    // the local child's age this year; 0 when the birth year is unknown
 	StatusKey string // catalogue key of the status
 }

@@ -1,5 +1,5 @@
 -- The node's side of the exchange with the hub (internal/cases sharing
--- rules, internal/network): what is shared of each child, the outbox of
+-- rules, internal/nodesync): what is shared of each child, the outbox of
 -- messages to the hub, the hits the hub notified, the inbox cursor and the
 -- network's linkage secret.
 -- Shipped: never edit this file; add a new migration instead (README.md).

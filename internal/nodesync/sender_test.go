@@ -1,4 +1,4 @@
-package network_test
+package nodesync_test
 
 import (
 	"bytes"
@@ -6,7 +6,7 @@ import (
 
 	"github.com/cbss-egcc/childcentre/internal/cases"
 	"github.com/cbss-egcc/childcentre/internal/exchange"
-	"github.com/cbss-egcc/childcentre/internal/network"
+	"github.com/cbss-egcc/childcentre/internal/nodesync"
 )
 
 func TestSenderDeliversOnceDespiteFailures(t *testing.T) {
@@ -78,7 +78,7 @@ func TestSenderKeepsRefusals(t *testing.T) {
 			t.Error("a refused message was sent again")
 		}
 		var refused int
-		e.net.View(e.ctx, func(tx network.Tx) error {
+		e.net.View(e.ctx, func(tx nodesync.Tx) error {
 			list, err := tx.Refusals(e.ctx, 10)
 			if len(list) == 1 && list[0].Code == "schema" {
 				refused = 1

@@ -7,43 +7,43 @@ import (
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/cases"
-	"github.com/cbss-egcc/childcentre/internal/network"
+	"github.com/cbss-egcc/childcentre/internal/nodesync"
 )
 
-// NetworkStore implements network.Store on the tables of
+// NodeSyncStore implements nodesync.Store on the tables of
 // 0030_exchange_node.sql: the outbox's sending end, the inbox cursor, hits
 // and the sealed linkage secrets.
-type NetworkStore struct{ db *DB }
+type NodeSyncStore struct{ db *DB }
 
-// NewNetworkStore returns the network.Store of db.
-func NewNetworkStore(db *DB) *NetworkStore { return &NetworkStore{db: db} }
+// NewNodeSyncStore returns the nodesync.Store of db.
+func NewNodeSyncStore(db *DB) *NodeSyncStore { return &NodeSyncStore{db: db} }
 
 var (
-	_ network.Store = (*NetworkStore)(nil)
-	_ network.Tx    = networkTx{}
+	_ nodesync.Store = (*NodeSyncStore)(nil)
+	_ nodesync.Tx    = syncTx{}
 )
 
-// Update implements network.Store.
-func (s *NetworkStore) Update(ctx context.Context, fn func(network.Tx) error) error {
-	return s.db.Update(ctx, func(tx *Tx) error { return fn(networkTx{tx}) })
+// Update implements nodesync.Store.
+func (s *NodeSyncStore) Update(ctx context.Context, fn func(nodesync.Tx) error) error {
+	return s.db.Update(ctx, func(tx *Tx) error { return fn(syncTx{tx}) })
 }
 
-// View implements network.Store.
-func (s *NetworkStore) View(ctx context.Context, fn func(network.Tx) error) error {
-	return s.db.View(ctx, func(tx *Tx) error { return fn(networkTx{tx}) })
+// View implements nodesync.Store.
+func (s *NodeSyncStore) View(ctx context.Context, fn func(nodesync.Tx) error) error {
+	return s.db.View(ctx, func(tx *Tx) error { return fn(syncTx{tx}) })
 }
 
-type networkTx struct{ *Tx }
+type syncTx struct{ *Tx }
 
 const outgoingColumns = `id, msg_id, type, body, attempts, code, created_at`
 
-func scanOutgoing(row interface{ Scan(...any) error }) (*network.Outgoing, error) {
-	var o network.Outgoing
+func scanOutgoing(row interface{ Scan(...any) error }) (*nodesync.Outgoing, error) {
+	var o nodesync.Outgoing
 	return &o, row.Scan(&o.ID, &o.MsgID, &o.Type, &o.Body, &o.Attempts, &o.Code, scanTime{&o.Created})
 }
 
-// Due implements network.Tx.
-func (tx networkTx) Due(ctx context.Context, limit int) ([]*network.Outgoing, error) {
+// Due implements nodesync.Tx.
+func (tx syncTx) Due(ctx context.Context, limit int) ([]*nodesync.Outgoing, error) {
 	const op = "store: read the outbox"
 	rows, err := tx.query(ctx, `SELECT `+outgoingColumns+` FROM exchange_outbox
 		WHERE status = 'pending' AND next_at <= ? ORDER BY id LIMIT ?`, tx.t(tx.Now()), limit)
@@ -53,8 +53,8 @@ func (tx networkTx) Due(ctx context.Context, limit int) ([]*network.Outgoing, er
 	return scanAll(rows, op, scanOutgoing)
 }
 
-// Delivered implements network.Tx.
-func (tx networkTx) Delivered(ctx context.Context, ids []int64) error {
+// Delivered implements nodesync.Tx.
+func (tx syncTx) Delivered(ctx context.Context, ids []int64) error {
 	for start := 0; start < len(ids); start += shareChunk {
 		part := ids[start:min(start+shareChunk, len(ids))]
 		if _, err := tx.exec(ctx, `DELETE FROM exchange_outbox WHERE id IN (`+placeholders(len(part))+`)`, int64Args(part)...); err != nil {
@@ -64,14 +64,14 @@ func (tx networkTx) Delivered(ctx context.Context, ids []int64) error {
 	return nil
 }
 
-// Refuse implements network.Tx.
-func (tx networkTx) Refuse(ctx context.Context, id int64, code string) error {
+// Refuse implements nodesync.Tx.
+func (tx syncTx) Refuse(ctx context.Context, id int64, code string) error {
 	_, err := tx.exec(ctx, `UPDATE exchange_outbox SET status = 'refused', code = ?, attempts = attempts + 1 WHERE id = ?`, code, id)
 	return dbErr(err, "store: mark refused")
 }
 
-// Postpone implements network.Tx.
-func (tx networkTx) Postpone(ctx context.Context, ids []int64, delay time.Duration) error {
+// Postpone implements nodesync.Tx.
+func (tx syncTx) Postpone(ctx context.Context, ids []int64, delay time.Duration) error {
 	next := tx.Now().Add(delay)
 	for start := 0; start < len(ids); start += shareChunk {
 		part := ids[start:min(start+shareChunk, len(ids))]
@@ -84,16 +84,16 @@ func (tx networkTx) Postpone(ctx context.Context, ids []int64, delay time.Durati
 	return nil
 }
 
-// OutboxCounts implements network.Tx.
-func (tx networkTx) OutboxCounts(ctx context.Context) (pending, refused int, err error) {
+// OutboxCounts implements nodesync.Tx.
+func (tx syncTx) OutboxCounts(ctx context.Context) (pending, refused int, err error) {
 	err = tx.queryRow(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status = 'refused' THEN 1 ELSE 0 END), 0) FROM exchange_outbox`).Scan(&pending, &refused)
 	return pending, refused, dbErr(err, "store: count the outbox")
 }
 
-// Refusals implements network.Tx.
-func (tx networkTx) Refusals(ctx context.Context, limit int) ([]*network.Outgoing, error) {
+// Refusals implements nodesync.Tx.
+func (tx syncTx) Refusals(ctx context.Context, limit int) ([]*nodesync.Outgoing, error) {
 	const op = "store: read refusals"
 	rows, err := tx.query(ctx, `SELECT `+outgoingColumns+` FROM exchange_outbox WHERE status = 'refused' ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
@@ -102,13 +102,13 @@ func (tx networkTx) Refusals(ctx context.Context, limit int) ([]*network.Outgoin
 	return scanAll(rows, op, scanOutgoing)
 }
 
-// Enqueue implements network.Tx.
-func (tx networkTx) Enqueue(ctx context.Context, msgs []*cases.OutboxMessage) error {
+// Enqueue implements nodesync.Tx.
+func (tx syncTx) Enqueue(ctx context.Context, msgs []*cases.OutboxMessage) error {
 	return enqueue(ctx, tx.Tx, msgs)
 }
 
-// State implements network.Tx.
-func (tx networkTx) State(ctx context.Context, name string) (string, error) {
+// State implements nodesync.Tx.
+func (tx syncTx) State(ctx context.Context, name string) (string, error) {
 	var v string
 	err := tx.queryRow(ctx, `SELECT value FROM exchange_state WHERE name = ?`, name).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -117,15 +117,15 @@ func (tx networkTx) State(ctx context.Context, name string) (string, error) {
 	return v, dbErr(err, "store: read state")
 }
 
-// SetState implements network.Tx.
-func (tx networkTx) SetState(ctx context.Context, name, value string) error {
+// SetState implements nodesync.Tx.
+func (tx syncTx) SetState(ctx context.Context, name, value string) error {
 	_, err := tx.exec(ctx, `INSERT INTO exchange_state (name, value) VALUES (?, ?)
 		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
 	return dbErr(err, "store: write state")
 }
 
-// ChildOfRef implements network.Tx.
-func (tx networkTx) ChildOfRef(ctx context.Context, ref string) (int64, error) {
+// ChildOfRef implements nodesync.Tx.
+func (tx syncTx) ChildOfRef(ctx context.Context, ref string) (int64, error) {
 	var id int64
 	err := tx.queryRow(ctx, `SELECT child_id FROM exchange_records WHERE ref = ?`, ref).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -134,8 +134,8 @@ func (tx networkTx) ChildOfRef(ctx context.Context, ref string) (int64, error) {
 	return id, dbErr(err, "store: find a shared record")
 }
 
-// PutHit implements network.Tx.
-func (tx networkTx) PutHit(ctx context.Context, h *network.Hit) (bool, error) {
+// PutHit implements nodesync.Tx.
+func (tx syncTx) PutHit(ctx context.Context, h *nodesync.Hit) (bool, error) {
 	const op = "store: store a hit"
 	var id int64
 	var status string
@@ -149,28 +149,28 @@ func (tx networkTx) PutHit(ctx context.Context, h *network.Hit) (bool, error) {
 		return err == nil, dbErr(err, op)
 	case err != nil:
 		return false, dbErr(err, op)
-	case status == network.HitWithdrawn:
+	case status == nodesync.HitWithdrawn:
 		// The pair holds again (the other side re-uploaded): show it again
 		// under the hub's new hit id.
 		_, err := tx.exec(ctx, `UPDATE exchange_hits SET hit_id = ?, band = ?, status = ?, received_at = ? WHERE id = ?`,
-			h.HitID, h.Band, network.HitOpen, tx.t(h.ReceivedAt), id)
+			h.HitID, h.Band, nodesync.HitOpen, tx.t(h.ReceivedAt), id)
 		return err == nil, dbErr(err, op)
 	}
 	return false, nil // held already; a rejected pair stays rejected
 }
 
-// WithdrawHit implements network.Tx.
-func (tx networkTx) WithdrawHit(ctx context.Context, hitID string) error {
+// WithdrawHit implements nodesync.Tx.
+func (tx syncTx) WithdrawHit(ctx context.Context, hitID string) error {
 	_, err := tx.exec(ctx, `UPDATE exchange_hits SET status = ? WHERE hit_id = ? AND status IN (?, ?)`,
-		network.HitWithdrawn, hitID, network.HitOpen, network.HitFollowUp)
+		nodesync.HitWithdrawn, hitID, nodesync.HitOpen, nodesync.HitFollowUp)
 	return dbErr(err, "store: withdraw a hit")
 }
 
 const hitColumns = `h.id, h.hit_id, h.child_id, h.local_ref, h.other_country, h.other_ref, h.band, h.status,
 	h.received_at, h.decided_at, h.decided_by, c.birth_year, c.sex`
 
-func scanHit(row interface{ Scan(...any) error }) (*network.Hit, error) {
-	var h network.Hit
+func scanHit(row interface{ Scan(...any) error }) (*nodesync.Hit, error) {
+	var h nodesync.Hit
 	var sex string
 	err := row.Scan(&h.ID, &h.HitID, &h.ChildID, &h.LocalRef, &h.OtherCountry, &h.OtherRef, &h.Band, &h.Status,
 		scanTime{&h.ReceivedAt}, scanTime{&h.DecidedAt}, &h.DecidedBy, &h.BirthYear, &sex)
@@ -178,8 +178,8 @@ func scanHit(row interface{ Scan(...any) error }) (*network.Hit, error) {
 	return &h, err
 }
 
-// Hits implements network.Tx.
-func (tx networkTx) Hits(ctx context.Context, statuses []string, limit int) ([]*network.Hit, error) {
+// Hits implements nodesync.Tx.
+func (tx syncTx) Hits(ctx context.Context, statuses []string, limit int) ([]*nodesync.Hit, error) {
 	const op = "store: list hits"
 	args := make([]any, 0, len(statuses)+1)
 	for _, s := range statuses {
@@ -193,8 +193,8 @@ func (tx networkTx) Hits(ctx context.Context, statuses []string, limit int) ([]*
 	return scanAll(rows, op, scanHit)
 }
 
-// Hit implements network.Tx.
-func (tx networkTx) Hit(ctx context.Context, id int64) (*network.Hit, error) {
+// Hit implements nodesync.Tx.
+func (tx syncTx) Hit(ctx context.Context, id int64) (*nodesync.Hit, error) {
 	h, err := scanHit(tx.queryRow(ctx, `SELECT `+hitColumns+` FROM exchange_hits h JOIN children c ON c.id = h.child_id WHERE h.id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "possible match", "store: read a hit")
@@ -202,36 +202,36 @@ func (tx networkTx) Hit(ctx context.Context, id int64) (*network.Hit, error) {
 	return h, nil
 }
 
-// DecideHit implements network.Tx.
-func (tx networkTx) DecideHit(ctx context.Context, id int64, from, status, by string, at time.Time) (bool, error) {
+// DecideHit implements nodesync.Tx.
+func (tx syncTx) DecideHit(ctx context.Context, id int64, from, status, by string, at time.Time) (bool, error) {
 	n, err := tx.execN(ctx, `UPDATE exchange_hits SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = ?`,
 		status, by, tx.t(at), id, from)
 	return n == 1, dbErr(err, "store: decide a hit")
 }
 
-// CountHits implements network.Tx.
-func (tx networkTx) CountHits(ctx context.Context, status string) (int, error) {
+// CountHits implements nodesync.Tx.
+func (tx syncTx) CountHits(ctx context.Context, status string) (int, error) {
 	var n int
 	err := tx.queryRow(ctx, `SELECT count(*) FROM exchange_hits WHERE status = ?`, status).Scan(&n)
 	return n, dbErr(err, "store: count hits")
 }
 
-// PutSecret implements network.Tx.
-func (tx networkTx) PutSecret(ctx context.Context, s *network.SecretRecord) error {
+// PutSecret implements nodesync.Tx.
+func (tx syncTx) PutSecret(ctx context.Context, s *nodesync.SecretRecord) error {
 	_, err := tx.exec(ctx, `INSERT INTO exchange_secrets (key_id, secret, origin, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (key_id) DO NOTHING`, s.KeyID, s.Sealed, s.Origin, tx.t(s.Created))
 	return dbErr(err, "store: keep a linkage secret")
 }
 
-// Secrets implements network.Tx.
-func (tx networkTx) Secrets(ctx context.Context) ([]*network.SecretRecord, error) {
+// Secrets implements nodesync.Tx.
+func (tx syncTx) Secrets(ctx context.Context) ([]*nodesync.SecretRecord, error) {
 	const op = "store: read linkage secrets"
 	rows, err := tx.query(ctx, `SELECT key_id, secret, origin, created_at FROM exchange_secrets ORDER BY created_at DESC, id DESC`)
 	if err != nil {
 		return nil, dbErr(err, op)
 	}
-	return scanAll(rows, op, func(row interface{ Scan(...any) error }) (*network.SecretRecord, error) {
-		var s network.SecretRecord
+	return scanAll(rows, op, func(row interface{ Scan(...any) error }) (*nodesync.SecretRecord, error) {
+		var s nodesync.SecretRecord
 		return &s, row.Scan(&s.KeyID, &s.Sealed, &s.Origin, scanTime{&s.Created})
 	})
 }

@@ -1,4 +1,4 @@
-// Package network is a national node's side of the exchange with the hub:
+// Package nodesync is a national node's side of the exchange with the hub:
 // the sender that delivers the outbox, the puller that reads the node's
 // inbox (hit notices, sealed messages), the work queue of possible matches
 // abroad, and the network's linkage secret.
@@ -11,7 +11,7 @@
 // which the hub must never import. The registry writes the outbox (its
 // sharing rules, internal/cases/sharing.go) through the Sharer of this
 // package; everything else here runs beside the node's web server.
-package network
+package nodesync
 
 import (
 	"context"
@@ -30,7 +30,7 @@ type Transport interface {
 }
 
 // Store is the persistence this package needs; internal/store implements
-// it (store.NetworkStore) on the tables of 0030_exchange_node.sql.
+// it (store.NodeSyncStore) on the tables of 0030_exchange_node.sql.
 type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error

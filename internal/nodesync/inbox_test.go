@@ -1,4 +1,4 @@
-package network_test
+package nodesync_test
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package network_test
+package nodesync_test
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/exchange"
 	"github.com/cbss-egcc/childcentre/internal/linkage"
 	"github.com/cbss-egcc/childcentre/internal/metrics"
-	"github.com/cbss-egcc/childcentre/internal/network"
+	"github.com/cbss-egcc/childcentre/internal/nodesync"
 	"github.com/cbss-egcc/childcentre/internal/store"
 	"github.com/cbss-egcc/childcentre/internal/store/storetest"
 )
@@ -129,12 +129,12 @@ type env struct {
 	ctx     context.Context
 	db      *store.DB
 	cases   *cases.Service
-	net     *store.NetworkStore
-	sharer  *network.Sharer
-	secrets *network.Secrets
-	sender  *network.Sender
-	puller  *network.Puller
-	hits    *network.Hits
+	net     *store.NodeSyncStore
+	sharer  *nodesync.Sharer
+	secrets *nodesync.Secrets
+	sender  *nodesync.Sender
+	puller  *nodesync.Puller
+	hits    *nodesync.Hits
 	hub     *fakeHub
 	reg     *metrics.Registry
 	keys    *crypto.Keyring
@@ -146,15 +146,15 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	kr := crypto.NewKeyring(t0)
 	now := func() time.Time { return t0 }
 	schema, _ := linkage.BuiltinSchema("child")
-	e := &env{ctx: context.Background(), db: db, net: store.NewNetworkStore(db), sharer: network.NewSharer(schema),
+	e := &env{ctx: context.Background(), db: db, net: store.NewNodeSyncStore(db), sharer: nodesync.NewSharer(schema),
 		hub: newFakeHub(), reg: metrics.NewRegistry()}
 	e.keys, e.sealer = kr, kr.Sealer(crypto.PurposeIdentity)
 	e.cases = cases.NewService(store.NewCaseStore(db), e.sealer, kr, cases.Config{Country: "SE", Now: now, Retention: 24 * time.Hour})
 	e.cases.SetSharing(e.sharer)
-	e.secrets = &network.Secrets{Store: e.net, Sharer: e.sharer, AtRest: kr.Sealer(network.SecretPurpose), Country: "SE", Now: now}
-	e.sender = network.NewSender(e.net, e.hub, e.reg, nil, now)
-	e.puller = network.NewPuller(e.net, e.hub, e.secrets, e.reg, nil, now)
-	e.hits = &network.Hits{Store: e.net, Country: "SE", Now: now}
+	e.secrets = &nodesync.Secrets{Store: e.net, Sharer: e.sharer, AtRest: kr.Sealer(nodesync.SecretPurpose), Country: "SE", Now: now}
+	e.sender = nodesync.NewSender(e.net, e.hub, e.reg, nil, now)
+	e.puller = nodesync.NewPuller(e.net, e.hub, e.secrets, e.reg, nil, now)
+	e.hits = &nodesync.Hits{Store: e.net, Country: "SE", Now: now}
 	return e
 }
 
@@ -195,7 +195,7 @@ func (e *env) register(t *testing.T, ci cases.ChildInput, ev cases.Evidence) (*c
 func (e *env) outbox(t *testing.T) []exchange.Envelope {
 	t.Helper()
 	var out []exchange.Envelope
-	err := e.net.View(e.ctx, func(tx network.Tx) error {
+	err := e.net.View(e.ctx, func(tx nodesync.Tx) error {
 		due, err := tx.Due(e.ctx, 10000)
 		for _, o := range due {
 			var env exchange.Envelope
@@ -214,7 +214,7 @@ func (e *env) outbox(t *testing.T) []exchange.Envelope {
 
 func (e *env) counts(t *testing.T) (pending, refused int) {
 	t.Helper()
-	err := e.net.View(e.ctx, func(tx network.Tx) error {
+	err := e.net.View(e.ctx, func(tx nodesync.Tx) error {
 		var err error
 		pending, refused, err = tx.OutboxCounts(e.ctx)
 		return err
