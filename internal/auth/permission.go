@@ -21,6 +21,9 @@ const (
 	PermCasesApprove  Permission = "cases.approve"  // approve closing a case, disclosures
 	PermCasesExport   Permission = "cases.export"   // export the country's records
 	PermSystemMonitor Permission = "system.monitor" // operational pages
+	// PermNetworkMonitor: the hub's pages of the network (nodes, matching
+	// health). The hub holds no personal data; these show only counts.
+	PermNetworkMonitor Permission = "network.monitor"
 )
 
 // grants is the one table of what each role may do. Country administrators
@@ -31,7 +34,7 @@ var grants = map[Role][]Permission{
 	RoleSupervisor:   {PermAccount, PermCasesRead, PermCasesWrite, PermCasesApprove, PermCasesExport},
 	RoleCountryAdmin: {PermAccount, PermUsersManage, PermSystemMonitor},
 	RoleAuditor:      {PermAccount, PermAuditRead},
-	RoleNetworkAdmin: {PermAccount, PermUsersManage, PermAuditRead, PermSystemMonitor},
+	RoleNetworkAdmin: {PermAccount, PermUsersManage, PermAuditRead, PermSystemMonitor, PermNetworkMonitor},
 }
 
 // Can reports whether role r has permission p.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cbss-egcc/childcentre/internal/config"
 	"github.com/cbss-egcc/childcentre/internal/crypto"
+	"github.com/cbss-egcc/childcentre/internal/hubserver"
 	"github.com/cbss-egcc/childcentre/internal/node"
 	"github.com/cbss-egcc/childcentre/internal/store"
 )
@@ -16,8 +17,8 @@ import (
 func init() {
 	register(&Command{
 		Name:    "serve",
-		Args:    "[--role node] --country CC [--listen ADDR] [--database URL] --key-file FILE [...]",
-		Summary: "run a national node's web server (see docs/configuration.md)",
+		Args:    "[--role node|hub] [--country CC] [--listen ADDR] [--database URL] --key-file FILE [...]",
+		Summary: "run a national node's web server, or the hub (--role hub; see docs/configuration.md)",
 		Run:     runServe,
 	})
 }
@@ -57,6 +58,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return Usagef("unexpected argument %q", fs.Arg(0))
 	}
 	logger := node.NewLogger(c, env.Stderr)
+	if c.Role == "hub" {
+		return serveHub(ctx, env, c)
+	}
 	n, err := node.Open(ctx, c, logger, env.Now)
 	if err != nil {
 		return err
@@ -67,6 +71,26 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("listen on %s: %w", c.Listen, err)
 	}
 	return n.Serve(ctx, ln)
+}
+
+// serveHub runs the hub: the secretariat's interface on --listen, the
+// exchange with mutual TLS on --exchange-listen.
+func serveHub(ctx context.Context, env *Env, c *config.Config) error {
+	h, err := hubserver.Open(ctx, c, node.NewLogger(c, env.Stderr), env.Now)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	webLn, err := net.Listen("tcp", c.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.Listen, err)
+	}
+	exLn, err := net.Listen("tcp", c.ExchangeListen)
+	if err != nil {
+		webLn.Close()
+		return fmt.Errorf("listen on %s: %w", c.ExchangeListen, err)
+	}
+	return h.Serve(ctx, webLn, exLn)
 }
 
 // openStorage loads the node's keys and opens its database. With migrated

@@ -150,8 +150,8 @@ var Options = []Option{
 	{"exchange-listen", "CHILDCENTRE_EXCHANGE_LISTEN", "127.0.0.1:8443", false, "hub: address and port of the exchange endpoint nodes reach with mutual TLS", str(func(c *Config) *string { return &c.ExchangeListen })},
 	{"hub-url", "CHILDCENTRE_HUB_URL", "", false, "node: the hub's exchange URL, e.g. https://hub.example.org:8443 (empty: the node does not exchange)", str(func(c *Config) *string { return &c.HubURL })},
 	{"network-dir", "CHILDCENTRE_NETWORK_DIR", "", false, "directory of this server's network certificate and private keys ('childcentre pki issue' or a CSR)", str(func(c *Config) *string { return &c.NetworkDir })},
-	{"network-ca", "CHILDCENTRE_NETWORK_CA", "", false, "the network CA's certificate (PEM) that every peer's certificate must chain to", str(func(c *Config) *string { return &c.NetworkCA })},
-	{"network-crl", "CHILDCENTRE_NETWORK_CRL", "", false, "the network's certificate revocation list (PEM), re-read when the file changes", str(func(c *Config) *string { return &c.NetworkCRL })},
+	{"network-ca", "CHILDCENTRE_NETWORK_CA", "", false, "the network CA's certificate (PEM) that every peer's certificate must chain to (default: ca.crt in --network-dir)", str(func(c *Config) *string { return &c.NetworkCA })},
+	{"network-crl", "CHILDCENTRE_NETWORK_CRL", "", false, "the network's certificate revocation list (PEM), re-read when the file changes (default: ca.crl in --network-dir)", str(func(c *Config) *string { return &c.NetworkCRL })},
 	{"network-schema", "CHILDCENTRE_NETWORK_SCHEMA", "child", false, "the network's linkage schema: a built-in name (child) or a schema file; the hub refuses encodings made with another", str(func(c *Config) *string { return &c.NetworkSchema })},
 }
 
@@ -290,9 +290,6 @@ func (c *Config) Validate() error {
 func (c *Config) requireNetwork(add func(string, ...any)) {
 	if c.NetworkDir == "" {
 		add("--network-dir (CHILDCENTRE_NETWORK_DIR): the network certificate and keys are needed to exchange")
-	}
-	if c.NetworkCA == "" {
-		add("--network-ca (CHILDCENTRE_NETWORK_CA): the network CA certificate is needed to exchange")
 	}
 }
 

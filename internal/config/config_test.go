@@ -107,7 +107,7 @@ func TestValidate(t *testing.T) {
 		{"bad level", func(c *Config) { c.LogLevel = "loud" }, []string{"--log-level"}},
 		{"bad language", func(c *Config) { c.Language = "xx" }, []string{"--language"}},
 		{"idle longer than absolute", func(c *Config) { c.IdleTimeout = 13 * time.Hour }, []string{"--idle-timeout"}},
-		{"hub without network", func(c *Config) { c.Role = "hub" }, []string{"--network-dir", "--network-ca"}},
+		{"hub without network", func(c *Config) { c.Role = "hub" }, []string{"--network-dir"}},
 		{"hub bad exchange listen", func(c *Config) {
 			c.Role, c.ExchangeListen, c.NetworkDir, c.NetworkCA = "hub", "8443", "net", "ca.crt"
 		}, []string{"--exchange-listen"}},

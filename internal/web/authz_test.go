@@ -86,6 +86,10 @@ var expectedRoutes = map[string]expectation{
 	"POST /cases/{id}/close-approve": {perm: auth.PermCasesApprove, roles: caseApprovers},
 	"POST /cases/{id}/close-reject":  {perm: auth.PermCasesApprove, roles: caseApprovers},
 	"GET /export":                    {perm: auth.PermCasesExport, roles: caseExporters},
+
+	// The hub's network pages: the network administrator only.
+	"GET /network/nodes":    {perm: auth.PermNetworkMonitor, roles: []auth.Role{auth.RoleNetworkAdmin}},
+	"GET /network/matching": {perm: auth.PermNetworkMonitor, roles: []auth.Role{auth.RoleNetworkAdmin}},
 }
 
 // outcome is what the authorisation middleware did with a request.

@@ -24,6 +24,7 @@ var capabilities = []capability{
 	{TitleKey: "dash.cases_write", TextKey: "dash.cases_write_text", Href: "/children/new", perm: auth.PermCasesWrite},
 	{TitleKey: "dash.cases_approve", TextKey: "dash.cases_approve_text", Href: "/children?status=closure_requested", perm: auth.PermCasesApprove},
 	{TitleKey: "dash.cases_export", TextKey: "dash.cases_export_text", perm: auth.PermCasesExport},
+	{TitleKey: "dash.network", TextKey: "dash.network_text", Href: "/network/nodes", perm: auth.PermNetworkMonitor},
 	{TitleKey: "dash.monitor", TextKey: "dash.monitor_text", Href: "/metrics", perm: auth.PermSystemMonitor},
 	{TitleKey: "dash.account", TextKey: "dash.account_text", Href: "/account", perm: auth.PermAccount},
 }
@@ -32,7 +33,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	role := state(r).principal.User.Role
 	var caps []capability
 	for _, c := range capabilities {
-		if role.Can(c.perm) {
+		if role.Can(c.perm) && (c.perm != auth.PermNetworkMonitor || s.deps.Network != nil) {
 			caps = append(caps, c)
 		}
 	}

@@ -25,6 +25,8 @@ var pageNames = []string{
 	// The case registry (handlers_cases*.go).
 	"search", "register", "register_duplicates", "child", "child_edit", "child_history",
 	"case", "case_edit", "case_print",
+	// The hub's network pages (handlers_network.go).
+	"network_nodes", "network_matching",
 }
 
 // partials are parsed with every page: form controls shared by several
@@ -123,6 +125,8 @@ var navigation = []navItem{
 	{Href: "/export?format=csv", LabelKey: "nav.export_csv", Name: "export", perm: auth.PermCasesExport},
 	{Href: "/admin/users", LabelKey: "nav.users", Name: "users", perm: auth.PermUsersManage},
 	{Href: "/audit", LabelKey: "nav.audit", Name: "audit", perm: auth.PermAuditRead},
+	{Href: "/network/nodes", LabelKey: "nav.network_nodes", Name: "network_nodes", perm: auth.PermNetworkMonitor},
+	{Href: "/network/matching", LabelKey: "nav.network_matching", Name: "network_matching", perm: auth.PermNetworkMonitor},
 	{Href: "/account", LabelKey: "nav.account", Name: "account", perm: auth.PermAccount},
 }
 
@@ -163,7 +167,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if fp := st.fullSession(); fp != nil {
 		p.User = fp.User
 		if !p.Print {
-			p.Nav = navFor(fp.User.Role)
+			p.Nav = s.withoutNetwork(navFor(fp.User.Role))
 		}
 	} else if st.principal != nil {
 		p.Partial = true

@@ -103,5 +103,9 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Pattern: "/cases/{id}/close-approve", Name: "case_close_approve", Permission: auth.PermCasesApprove, handler: h(s.caseCloseApprove)},
 		{Method: "GET", Pattern: "/export", Name: "export", Permission: auth.PermCasesExport, handler: h(s.export)},
 		{Method: "POST", Pattern: "/cases/{id}/close-reject", Name: "case_close_reject", Permission: auth.PermCasesApprove, handler: h(s.caseCloseReject)},
+
+		// The hub's network pages (handlers_network.go).
+		{Method: "GET", Pattern: "/network/nodes", Name: "network_nodes", Permission: auth.PermNetworkMonitor, handler: h(s.networkNodesPage)},
+		{Method: "GET", Pattern: "/network/matching", Name: "network_matching", Permission: auth.PermNetworkMonitor, handler: h(s.networkMatchingPage)},
 	}
 }

@@ -77,8 +77,11 @@ type Deps struct {
 	// TokenNames names the API tokens that wrote entries of a history or
 	// a timeline (nil: they are named by id, "API: #3").
 	TokenNames TokenNames
-	Metrics    *metrics.Registry // nil: a private registry
-	Logger     *slog.Logger      // nil: discard
+	// Network is the hub's view of the network (nil on a node: the
+	// network pages answer 404 and are not in the navigation).
+	Network NetworkView
+	Metrics *metrics.Registry // nil: a private registry
+	Logger  *slog.Logger      // nil: discard
 }
 
 // Server is the web interface of a node. It is safe for concurrent use.

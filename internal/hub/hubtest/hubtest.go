@@ -4,9 +4,11 @@
 package hubtest
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -77,9 +79,14 @@ func (e *Encoder) Encode(r synth.Record) ([]byte, error) {
 	return b, nil
 }
 
-// Ref is the pseudonymous reference a test node gives r: not the national
-// reference, meaningless outside the test.
-func Ref(r synth.Record) string { return "ref-" + strings.ReplaceAll(r.ID, "-", "") }
+// Ref is the pseudonymous reference a test node gives r: a keyed hash of
+// its registration number, as a node's pseudonyms are, so that nothing of
+// the national reference reaches the hub.
+func Ref(r synth.Record) string {
+	m := hmac.New(sha256.New, []byte("hubtest pseudonyms"))
+	m.Write([]byte(r.ID))
+	return "r" + hex.EncodeToString(m.Sum(nil)[:12])
+}
 
 // Upsert returns the message uploading r (id is the message id).
 func (e *Encoder) Upsert(t testing.TB, id string, r synth.Record, shareable bool) exchange.Envelope {
