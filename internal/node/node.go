@@ -39,6 +39,11 @@ type Node struct {
 	Metrics  *metrics.Registry
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// Exchange is the link to the network's hub; nil when --hub-url is
+	// not set (the node works alone). ExchangeEvery overrides
+	// HelloInterval (the demo's nodes talk more often).
+	Exchange      *Exchange
+	ExchangeEvery time.Duration
 
 	purge *purgeMetrics
 }
@@ -107,6 +112,10 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		Retention: c.Retention,
 		Now:       now,
 	})
+	if err := n.openExchange(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	n.API, err = NewAPI(c, db, identity, kr, kr, n.Metrics, logger, now)
 	if err != nil {
 		db.Close()
@@ -130,6 +139,7 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		Logger:   logger,
 		// Names the API tokens that wrote history and timeline entries.
 		TokenNames: tokens.NewService(store.NewTokenStore(db), now),
+		Hits:       n.hitQueue(),
 	})
 	if err != nil {
 		db.Close()
@@ -162,6 +172,7 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 	go n.sweep(ctx)
 	go n.LiveKeys.Watch(ctx, 0)
 	go n.retain(ctx, purgeDelay)
+	go n.runExchange(ctx)
 
 	errc := make(chan error, 1)
 	go func() {
