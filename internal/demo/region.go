@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/hubserver"
 	"github.com/cbss-egcc/childcentre/internal/node"
 	"github.com/cbss-egcc/childcentre/internal/pki"
+	"github.com/cbss-egcc/childcentre/internal/synth"
 )
 
 // The region's data folder:
@@ -97,48 +99,91 @@ func startRegion(ctx context.Context, opt Options, dir string) (*region, error) 
 	r.file.Hub = HubEntry{URL: hubURL, ExchangeURL: exURL, MetricsURL: hubURL + "metrics", Env: envOf(hc)}
 	r.serve(func() error { return r.hub.Serve(sctx, webLn, exLn) })
 
-	// Then the nodes: the first makes the linkage secret before its
-	// registry is seeded, so its children go to the hub as they are
-	// written; the others receive it sealed through the hub and re-encode.
+	// Then the nodes, each set up in its own goroutine (each has its own
+	// database; the time goes into password hashing and seeding). The first
+	// makes the linkage secret before its registry is seeded, so its
+	// children go to the hub as they are written; the others receive it
+	// sealed through the hub and re-encode.
+	setups := make([]*nodeSetup, len(opt.Countries))
+	var wg sync.WaitGroup
 	for i, cc := range opt.Countries {
-		nc, err := serverConfig(ca, dir, "node", cc, opt)
-		if err != nil {
-			return nil, err
+		setups[i] = &nodeSetup{country: cc}
+		wg.Go(func() { setups[i].err = setupNode(ctx, setups[i], ca, dir, exURL, i == 0, recs, opt) })
+	}
+	wg.Wait()
+	for _, s := range setups {
+		if s.node != nil {
+			r.nodes = append(r.nodes, s.node)
 		}
-		nc.HubURL = exURL
-		if err := migrateNode(ctx, nc, opt); err != nil {
-			return nil, fmt.Errorf("node %s: %w", cc, err)
+	}
+	for _, s := range setups {
+		if s.err != nil {
+			return nil, fmt.Errorf("node %s: %w", s.country, s.err)
 		}
-		n, err := node.Open(ctx, nc, opt.Logger, opt.Now)
-		if err != nil {
-			return nil, fmt.Errorf("node %s: %w", cc, err)
-		}
-		r.nodes = append(r.nodes, n)
-		n.ExchangeEvery = exchangeEvery
-		if i == 0 && n.Exchange.Secrets.KeyID() == "" {
-			if _, err := n.Exchange.Secrets.Init(ctx); err != nil {
-				return nil, fmt.Errorf("node %s: linkage secret: %w", cc, err)
-			}
-		}
-		country := auth.Country(cc)
-		accounts, err := seedAccounts(ctx, n.Auth, country, auth.Roles)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := seedRegistry(ctx, n.Cases, n.Auth, country, recs, opt.Now()); err != nil {
-			return nil, fmt.Errorf("node %s: %w", cc, err)
-		}
+	}
+	for _, s := range setups {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, err
 		}
 		url := "http://" + ln.Addr().String() + "/"
-		r.acc[cc] = accounts
-		r.file.Nodes = append(r.file.Nodes, NodeEntry{Country: cc, URL: url, MetricsURL: url + "metrics", Env: envOf(nc), Accounts: accounts})
+		r.acc[s.country] = s.accounts
+		r.file.Nodes = append(r.file.Nodes, NodeEntry{Country: s.country, URL: url, MetricsURL: url + "metrics", Env: envOf(s.config), Accounts: s.accounts})
+		n := s.node
 		r.serve(func() error { return n.Serve(sctx, ln) })
 	}
 	ok = true
 	return r, nil
+}
+
+// nodeSetup is one node being prepared.
+type nodeSetup struct {
+	country  string
+	config   *config.Config
+	node     *node.Node
+	accounts []Account
+	err      error
+}
+
+// setupNode makes, migrates, opens and seeds one node; with first, it
+// makes the network's linkage secret.
+func setupNode(ctx context.Context, s *nodeSetup, ca *pki.CA, dir, exURL string, first bool, recs []synth.Record, opt Options) error {
+	nc, err := serverConfig(ca, dir, "node", s.country, opt)
+	if err != nil {
+		return err
+	}
+	nc.HubURL = exURL
+	s.config = nc
+	if err := migrateNode(ctx, nc, opt); err != nil {
+		return err
+	}
+	n, err := node.Open(ctx, nc, opt.Logger, opt.Now)
+	if err != nil {
+		return err
+	}
+	s.node = n
+	n.ExchangeEvery = exchangeEvery
+	if first && n.Exchange.Secrets.KeyID() == "" {
+		if _, err := n.Exchange.Secrets.Init(ctx); err != nil {
+			return fmt.Errorf("linkage secret: %w", err)
+		}
+	}
+	country := auth.Country(s.country)
+	if s.accounts, err = seedAccounts(ctx, n.Auth, country, nodeRoles(first)); err != nil {
+		return err
+	}
+	_, err = seedRegistry(ctx, n.Cases, n.Auth, country, recs, opt.Now())
+	return err
+}
+
+// nodeRoles are the demo accounts of a node: every role on the first, the
+// officer and supervisor who work the cases and the hits on the others
+// (each account costs a memory-hard password hash at start).
+func nodeRoles(first bool) []auth.Role {
+	if first {
+		return []auth.Role{auth.RoleOfficer, auth.RoleSupervisor, auth.RoleCountryAdmin, auth.RoleAuditor, auth.RoleNetworkAdmin}
+	}
+	return []auth.Role{auth.RoleOfficer, auth.RoleSupervisor}
 }
 
 // serve runs one server in its own goroutine.
