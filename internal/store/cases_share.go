@@ -152,9 +152,12 @@ func enqueue(ctx context.Context, tx *Tx, msgs []*cases.OutboxMessage) error {
 				return dbErr(err, op)
 			}
 		}
+		// Due at once, whatever the clock does later: next_at is the epoch
+		// until an attempt fails (Postpone).
+		due := time.Unix(0, 0)
 		args := make([]any, 0, 6*len(part))
 		for _, m := range part {
-			args = append(args, m.ID, m.Type, m.Ref, m.Body, tx.t(now), tx.t(now))
+			args = append(args, m.ID, m.Type, m.Ref, m.Body, tx.t(due), tx.t(now))
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO exchange_outbox (msg_id, type, ref, body, next_at, created_at) VALUES `+
 			rowsOf(len(part), 6), args...); err != nil {
