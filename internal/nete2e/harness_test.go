@@ -164,8 +164,12 @@ type testNode struct {
 }
 
 var (
-	officer    = func(cc string) auth.Actor { return auth.Actor{UserID: 1, Role: auth.RoleOfficer, Country: auth.Country(cc)} }
-	supervisor = func(cc string) auth.Actor { return auth.Actor{UserID: 2, Role: auth.RoleSupervisor, Country: auth.Country(cc)} }
+	officer = func(cc string) auth.Actor {
+		return auth.Actor{UserID: 1, Role: auth.RoleOfficer, Country: auth.Country(cc)}
+	}
+	supervisor = func(cc string) auth.Actor {
+		return auth.Actor{UserID: 2, Role: auth.RoleSupervisor, Country: auth.Country(cc)}
+	}
 )
 
 // startNode migrates, opens and serves a node of country configured by c
