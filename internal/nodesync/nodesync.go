@@ -53,6 +53,9 @@ type Tx interface {
 	Postpone(ctx context.Context, ids []int64, delay time.Duration) error
 	// OutboxCounts returns how many messages are pending and refused.
 	OutboxCounts(ctx context.Context) (pending, refused int, err error)
+	// Shared counts the children the hub holds (or is about to), as far
+	// as the node knows.
+	Shared(ctx context.Context) (int, error)
 	// Refusals lists refused messages, newest first, at most limit.
 	Refusals(ctx context.Context, limit int) ([]*Outgoing, error)
 	// Enqueue adds messages to the outbox (cases.Tx.Enqueue).

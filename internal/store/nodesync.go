@@ -92,6 +92,13 @@ func (tx syncTx) OutboxCounts(ctx context.Context) (pending, refused int, err er
 	return pending, refused, dbErr(err, "store: count the outbox")
 }
 
+// Shared implements nodesync.Tx.
+func (tx syncTx) Shared(ctx context.Context) (int, error) {
+	var k int
+	err := tx.queryRow(ctx, `SELECT count(*) FROM exchange_records WHERE uploaded = ?`, tx.b(true)).Scan(&k)
+	return k, dbErr(err, "store: count shared records")
+}
+
 // Refusals implements nodesync.Tx.
 func (tx syncTx) Refusals(ctx context.Context, limit int) ([]*nodesync.Outgoing, error) {
 	const op = "store: read refusals"
