@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -38,8 +40,10 @@ func TestPKICeremony(t *testing.T) {
 		{"revoke bad serial", []string{"pki", "revoke", "--ca", ca, "--serial", "zz"}, 1, ``, "hexadecimal"},
 		{"re-publish CRL", []string{"pki", "crl", "--ca", ca, "--days", "7"}, 0, `CRL \d+ published in .*ca\.crl, next update due`, ""},
 	}
+	outputs := map[string]string{}
 	for _, s := range steps {
 		code, stdout, stderr := runCLI(t, nil, s.args...)
+		outputs[s.name] = stdout
 		if code != s.code || !regexp.MustCompile(s.stdout).MatchString(stdout) || !strings.Contains(stderr, s.stderr) {
 			t.Fatalf("%s: exit %d, stdout %q, stderr %q; want %d, /%s/, %q", s.name, code, stdout, stderr, s.code, s.stdout, s.stderr)
 		}
@@ -50,6 +54,52 @@ func TestPKICeremony(t *testing.T) {
 			t.Fatalf("%s: %v, mode %v; want 0600", f, err, fi.Mode().Perm())
 		}
 	}
+	// Both sides print the request's SHA-256 as sha256sum would, for the
+	// phone call that authenticates the request.
+	csrFile, err := os.ReadFile(filepath.Join(node, "node.csr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(csrFile)
+	for _, step := range []string{"node makes keys and request", "sign"} {
+		if !strings.Contains(outputs[step], "request SHA-256 "+hex.EncodeToString(sum[:])) {
+			t.Fatalf("%s does not print the request's SHA-256:\n%s", step, outputs[step])
+		}
+	}
+	// pki show reads either side of the ceremony.
+	shows := []struct {
+		file string
+		code int
+		want []string
+	}{
+		{filepath.Join(node, "node.csr"), 0, []string{"certificate request", "country:     SE", "role:        node", "hpke key:    X25519 SHA-256 ", "file SHA-256: " + hex.EncodeToString(sum[:])}},
+		{filepath.Join(signed, "node.crt"), 0, []string{"country:     SE", "role:        node", "hpke key:    X25519 SHA-256 ", "SHA-256:     "}},
+		{filepath.Join(hub, "node.crt"), 0, []string{"role:        hub", "hosts:       hub.example 127.0.0.1"}},
+		{filepath.Join(ca, "ca.crt"), 0, []string{"role:        network CA"}},
+		{filepath.Join(node, "node.key"), 1, nil},
+	}
+	for _, sh := range shows {
+		code, stdout, stderr := runCLI(t, nil, "pki", "show", sh.file)
+		if code != sh.code {
+			t.Fatalf("pki show %s: exit %d, %s", sh.file, code, stderr)
+		}
+		for _, w := range sh.want {
+			if !strings.Contains(stdout, w) {
+				t.Fatalf("pki show %s: no %q in\n%s", sh.file, w, stdout)
+			}
+		}
+		if strings.Contains(stdout+stderr, "PRIVATE") && sh.code == 0 {
+			t.Fatal("pki show printed a key")
+		}
+	}
+	// The request's HPKE key is the certificate's.
+	_, csrOut, _ := runCLI(t, nil, "pki", "show", filepath.Join(node, "node.csr"))
+	_, crtOut, _ := runCLI(t, nil, "pki", "show", filepath.Join(signed, "node.crt"))
+	hpkeLine := regexp.MustCompile(`hpke key: +(.*)`)
+	if a, b := hpkeLine.FindStringSubmatch(csrOut), hpkeLine.FindStringSubmatch(crtOut); a == nil || b == nil || a[1] != b[1] {
+		t.Fatalf("HPKE key of request %v and certificate %v differ", a, b)
+	}
+
 	// The signed certificate goes back to the node and joins its keys.
 	for _, f := range []string{"node.crt", "ca.crt", "ca.crl"} {
 		data, err := os.ReadFile(filepath.Join(signed, f))
@@ -106,6 +156,8 @@ func TestPKIUsageErrors(t *testing.T) {
 		{"list without ca", []string{"pki", "list"}, 2, "--ca is required"},
 		{"list of a directory without a CA", []string{"pki", "list", "--ca", root}, 1, "index.json"},
 		{"unknown flag", []string{"pki", "list", "--ca", root, "--all"}, 2, "flag provided but not defined"},
+		{"show without a file", []string{"pki", "show"}, 2, "give one certificate"},
+		{"show a file that is not PEM", []string{"pki", "show", "pki_test.go"}, 1, "not a PEM file"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

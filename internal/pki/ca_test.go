@@ -247,6 +247,23 @@ func TestKeyFiles(t *testing.T) {
 		t.Fatalf("LoadCA: %v", err)
 	}
 
+	// A key others can read is refused, whichever key it is.
+	for _, f := range []string{NodeKeyFile, NodeHPKEFile} {
+		path := filepath.Join(nodeDir, f)
+		if err := os.Chmod(path, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := LoadNode(nodeDir); err == nil || !strings.Contains(err.Error(), "accessible to other users") {
+			t.Fatalf("LoadNode with %s mode 0644: %v", f, err)
+		}
+		if err := os.Chmod(path, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := LoadNode(nodeDir); err != nil {
+		t.Fatalf("LoadNode: %v", err)
+	}
+
 	// A certificate that is not the keys' own is refused when loading.
 	if err := SaveCerts(nodeDir, other.Cert, ca.Cert); err != nil {
 		t.Fatal(err)

@@ -121,6 +121,15 @@ func TestCRLWatcherRefusesBadCRLs(t *testing.T) {
 	if err := crl.Reload(); err != nil || crl.Number().Int64() != 3 || !crl.IsRevoked(n.se.Identity.Serial) {
 		t.Fatalf("re-published CRL: %v, number %v", err, crl.Number())
 	}
+	// CopyCRL is how it reaches a node's directory.
+	nodeDir := t.TempDir()
+	if err := n.ca.CopyCRL(nodeDir); err != nil {
+		t.Fatal(err)
+	}
+	w2, err := NewCRLWatcher(filepath.Join(nodeDir, CRLFile), n.fi.CA, nil)
+	if err != nil || w2.Number().Int64() != 3 || !w2.IsRevoked(n.se.Identity.Serial) {
+		t.Fatalf("copied CRL: %v", err)
+	}
 }
 
 func TestCRLWatcherConcurrent(t *testing.T) {

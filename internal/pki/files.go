@@ -96,6 +96,11 @@ func (b *Bundle) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
+	for _, f := range []string{NodeKeyFile, NodeHPKEFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return errs.E(errs.Conflict, "%s already exists: refusing to overwrite a key", filepath.Join(dir, f))
+		}
+	}
 	keyPEM, err := marshalKeyPEM(b.Key)
 	if err != nil {
 		return err
@@ -166,6 +171,11 @@ func readCertFile(path string) (*x509.Certificate, error) {
 }
 
 func readPrivateKey(path string) (any, error) {
+	// A key others on the machine can read may already be someone else's:
+	// refuse it, as ssh does, rather than trust it.
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o007 != 0 {
+		return nil, errs.E(errs.Forbidden, "%s is accessible to other users (mode %v): chmod 600 it, and consider the key compromised if others could read it", path, fi.Mode().Perm())
+	}
 	der, err := readPEM(path, "PRIVATE KEY")
 	if err != nil {
 		return nil, err
@@ -248,4 +258,31 @@ func writeReplace(path string, data []byte, mode os.FileMode) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// ParseCert reads a certificate in PEM or DER, as relayed between nodes by
+// the hub. It does not verify it: use VerifyCert.
+func ParseCert(data []byte) (*x509.Certificate, error) {
+	if b, _ := pem.Decode(data); b != nil {
+		if b.Type != "CERTIFICATE" {
+			return nil, errs.E(errs.Invalid, "expected a CERTIFICATE, found %s", b.Type)
+		}
+		data = b.Bytes
+	}
+	c, err := x509.ParseCertificate(data)
+	if err != nil {
+		return nil, errs.E(errs.Invalid, "not a certificate")
+	}
+	return c, nil
+}
+
+// CopyCRL writes the CA's current CRL into dir (a node's or the hub's key
+// directory), replacing the one there atomically so that a CRLWatcher
+// reading it never sees half a file.
+func (ca *CA) CopyCRL(dir string) error {
+	data, err := os.ReadFile(ca.CRLPath())
+	if err != nil {
+		return err
+	}
+	return writeReplace(filepath.Join(dir, CRLFile), data, 0o644)
 }

@@ -1,7 +1,10 @@
 package pki
 
 import (
+	"context"
+	"crypto/tls"
 	"errors"
+	"net/http/httptrace"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -9,8 +12,7 @@ import (
 )
 
 // testNetwork is a CA with a node of each of SE, FI and DE and a hub on
-// 127.0.0.1, made once per test binary because key generation dominates
-// the package's test time.
+// 127.0.0.1 and hub.test.
 type testNetwork struct {
 	dir        string
 	ca         *CA
@@ -74,3 +76,12 @@ func (n *testNetwork) watcher(t *testing.T, now func() time.Time) *CRLWatcher {
 }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+type tlsConfig = tls.Config
+
+// withConnTrace records whether the request reused a connection.
+func withConnTrace(ctx context.Context, reused *bool) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) { *reused = info.Reused },
+	})
+}

@@ -207,3 +207,18 @@ func TestSealSignedRefusesSubstitutedKey(t *testing.T) {
 		})
 	}
 }
+
+func TestParseCert(t *testing.T) {
+	n := network(t)
+	for _, data := range [][]byte{CertPEM(n.se.Cert), n.se.Cert.Raw} {
+		c, err := ParseCert(data)
+		if err != nil || !c.Equal(n.se.Cert) {
+			t.Fatalf("ParseCert: %v", err)
+		}
+	}
+	for _, data := range [][]byte{nil, []byte("x"), CSRPEM(&x509.CertificateRequest{Raw: []byte{1}})} {
+		if _, err := ParseCert(data); err == nil {
+			t.Fatalf("ParseCert(%q) accepted", data)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package pki
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"net/http"
 	"slices"
 	"time"
 
@@ -135,6 +136,42 @@ func VerifyCert(ca, cert *x509.Certificate, opts VerifyOptions) (Identity, error
 	}
 	if len(opts.Roles) > 0 && !slices.Contains(opts.Roles, id.Role) {
 		return Identity{}, errs.E(errs.Forbidden, "certificate has the role %s, expected %v", id.Role, opts.Roles)
+	}
+	return id, nil
+}
+
+// RequestIdentity is PeerIdentity for an HTTP request served with a
+// ServerTLS configuration; a request that came without TLS is refused.
+func RequestIdentity(r *http.Request) (Identity, error) {
+	if r.TLS == nil {
+		return Identity{}, errs.E(errs.Unauthorized, "the request came without TLS")
+	}
+	return PeerIdentity(*r.TLS)
+}
+
+// VerifyPeer is PeerIdentity checked again now: the certificate has not
+// expired and is not revoked by the CRL held at this moment. The handshake
+// checked both once, but an HTTP connection kept alive outlives a
+// revocation or an expiry; a server calls VerifyPeer on every request so
+// that a revoked node is cut off at its next request, not its next
+// connection.
+func VerifyPeer(cs tls.ConnectionState, opts VerifyOptions) (Identity, error) {
+	id, err := PeerIdentity(cs)
+	if err != nil {
+		return Identity{}, err
+	}
+	leaf := cs.PeerCertificates[0]
+	if now := opts.now(); now.After(leaf.NotAfter) || now.Before(leaf.NotBefore) {
+		return Identity{}, errs.E(errs.Unauthorized, "certificate %s is not valid at this time", id.Serial)
+	}
+	if opts.CRL == nil {
+		return Identity{}, errs.E(errs.Invalid, "pki: a CRL is required to verify a peer")
+	}
+	if err := opts.CRL.Check(leaf); err != nil {
+		return Identity{}, err
+	}
+	if len(opts.Roles) > 0 && !slices.Contains(opts.Roles, id.Role) {
+		return Identity{}, errs.E(errs.Forbidden, "peer has the role %s, expected %v", id.Role, opts.Roles)
 	}
 	return id, nil
 }

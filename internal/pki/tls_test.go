@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -268,11 +269,19 @@ func TestPeerIdentityNeedsVerifiedChain(t *testing.T) {
 		{"handshake not complete", tls.ConnectionState{PeerCertificates: []*x509.Certificate{n.se.Cert}, VerifiedChains: [][]*x509.Certificate{{n.se.Cert, n.ca.Cert}}}, false},
 		{"no certificate", tls.ConnectionState{HandshakeComplete: true}, false},
 	}
+	if _, err := RequestIdentity(httptest.NewRequest("POST", "http://hub.test/upload", nil)); err == nil {
+		t.Fatal("RequestIdentity accepted a request without TLS")
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			id, err := PeerIdentity(tc.cs)
 			if tc.ok != (err == nil) {
 				t.Fatalf("PeerIdentity: %+v, %v", id, err)
+			}
+			r := httptest.NewRequest("POST", "https://hub.test/upload", nil)
+			r.TLS = &tc.cs
+			if rid, err := RequestIdentity(r); tc.ok != (err == nil) || rid.Serial != id.Serial || rid.Country != id.Country {
+				t.Fatalf("RequestIdentity: %+v, %v", rid, err)
 			}
 			if tc.ok && (id.Country != "SE" || id.Role != RoleNode) {
 				t.Fatalf("identity %+v", id)
