@@ -1,8 +1,10 @@
 package hub_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/hub"
 	"github.com/cbss-egcc/childcentre/internal/hub/hubtest"
 	"github.com/cbss-egcc/childcentre/internal/linkage"
+	"github.com/cbss-egcc/childcentre/internal/metrics"
 	"github.com/cbss-egcc/childcentre/internal/store"
 	"github.com/cbss-egcc/childcentre/internal/store/storetest"
 	"github.com/cbss-egcc/childcentre/internal/synth"
@@ -274,4 +277,30 @@ func TestRestartLosesNothing(t *testing.T) {
 			t.Errorf("queue %d, notices %d, hits issued %d, pairs %d", health.Queue, total, health.HitsIssued, len(ps))
 		}
 	})
+}
+
+// TestMetrics: the metric names of issue 8, exactly.
+func TestMetrics(t *testing.T) {
+	db := storetest.New(t)
+	enc := hubtest.NewEncoder(t)
+	reg := metrics.NewRegistry()
+	h := newHub(t, db, enc, func(c *hub.Config) { c.Metrics = reg })
+	a, b := pair(t)
+	accept(t, h, a.Country, enc.Upsert(t, "m1", a, true))
+	accept(t, h, b.Country, enc.Upsert(t, "m1", b, true))
+	drain(t, h)
+	var buf bytes.Buffer
+	if _, err := reg.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		`childcentre_hub_encodings{country="` + a.Country + `"} 1`,
+		`childcentre_hub_hits_total 1`,
+		`childcentre_hub_match_seconds_count 2`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
 }

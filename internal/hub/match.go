@@ -15,6 +15,7 @@ import (
 func (s *Service) Run(ctx context.Context) {
 	t := time.NewTicker(s.cfg.Poll)
 	defer t.Stop()
+	defer s.release()
 	for {
 		n, err := s.MatchOnce(ctx)
 		if err != nil && ctx.Err() == nil {
@@ -29,6 +30,17 @@ func (s *Service) Run(ctx context.Context) {
 		case <-s.wake:
 		case <-t.C:
 		}
+	}
+}
+
+// release gives back this process's claims when it stops; a crashed
+// process's claims wait for their lease to run out instead.
+func (s *Service) release() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.st.Update(ctx, func(tx Tx) error { return tx.Release(ctx, s.cfg.Owner) })
+	if err != nil {
+		s.log.Warn("hub: claims not released; they return when their lease runs out", "err", err)
 	}
 }
 
@@ -141,8 +153,8 @@ func (s *Service) candidates(ctx context.Context, work []Work) ([]*job, error) {
 			return nil, err
 		}
 		j := &job{w: w, rec: r, f: f}
-		if ix := s.indexOf(r.KeyID); ix != nil {
-			j.cands = ix.Candidates(f, 0)
+		if ki := s.indexOf(r.KeyID); ki != nil {
+			j.cands = s.candidatesOf(ki, f)
 		}
 		jobs = append(jobs, j)
 	}

@@ -23,6 +23,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -43,7 +44,8 @@ type Config struct {
 	Logger  *slog.Logger
 	Metrics *metrics.Registry
 	// Owner names this process in the leases of matching work (default:
-	// random). Lease is how long a claim holds (default 1 min).
+	// random). Lease is how long a claim holds (default 30 s): a crashed
+	// process's work waits that long.
 	Owner string
 	Lease time.Duration
 	// Batch is how many uploads one round of matching takes (default 64);
@@ -51,6 +53,12 @@ type Config struct {
 	// (default 500 ms).
 	Batch int
 	Poll  time.Duration
+	// LSHFrom is the index size from which candidates come from the LSH
+	// filter (lsh.go) rather than a scan of every record (default
+	// 100,000; negative: never). LSHTables is its number of tables
+	// (default 24).
+	LSHFrom   int
+	LSHTables int
 }
 
 // Service is the hub.
@@ -66,10 +74,17 @@ type Service struct {
 
 	// mu guards the in-memory index's bookkeeping and serialises refresh.
 	mu         sync.Mutex
-	idx        map[string]*linkage.Index // by linkage key id
-	where      map[int64]slot            // record id → where it is indexed
+	idx        map[string]*keyIndex // by linkage key id
+	where      map[int64]slot       // record id → where it is indexed
 	perCountry map[string]int
 	lastSeq    int64
+}
+
+// keyIndex holds the records of one linkage key: the linkage Index (the
+// filters, and the full scan) and the LSH filter in front of it.
+type keyIndex struct {
+	ix  *linkage.Index
+	lsh *lshIndex
 }
 
 type slot struct {
@@ -101,7 +116,7 @@ func New(st Store, cfg Config) (*Service, error) {
 		cfg.Owner = "hub-" + hex.EncodeToString(b[:])
 	}
 	if cfg.Lease <= 0 {
-		cfg.Lease = time.Minute
+		cfg.Lease = 30 * time.Second
 	}
 	if cfg.Batch <= 0 {
 		cfg.Batch = 64
@@ -109,10 +124,16 @@ func New(st Store, cfg Config) (*Service, error) {
 	if cfg.Poll <= 0 {
 		cfg.Poll = 500 * time.Millisecond
 	}
+	if cfg.LSHFrom == 0 {
+		cfg.LSHFrom = 100000
+	}
+	if cfg.LSHTables <= 0 {
+		cfg.LSHTables = 24
+	}
 	s := &Service{
 		st: st, cfg: cfg, model: m, now: cfg.Now, log: cfg.Logger,
 		wake: make(chan struct{}, 1),
-		idx:  map[string]*linkage.Index{}, where: map[int64]slot{}, perCountry: map[string]int{},
+		idx:  map[string]*keyIndex{}, where: map[int64]slot{}, perCountry: map[string]int{},
 	}
 	s.met = newHubMetrics(cfg.Metrics, s)
 	return s, nil
@@ -129,7 +150,7 @@ func (s *Service) Schema() string { return s.cfg.Schema }
 func (s *Service) Load(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.idx, s.where, s.perCountry = map[string]*linkage.Index{}, map[int64]slot{}, map[string]int{}
+	s.idx, s.where, s.perCountry = map[string]*keyIndex{}, map[int64]slot{}, map[string]int{}
 	err := s.st.View(ctx, func(tx Tx) error {
 		seq, err := tx.LastChange(ctx)
 		if err != nil {
@@ -183,21 +204,19 @@ func (s *Service) index(r *Record) error {
 	if err != nil {
 		return err
 	}
-	if old, ok := s.where[r.ID]; ok && old.key != r.KeyID {
-		s.unindex(r.ID)
+	// A record uploaded again leaves its old filter's buckets first.
+	s.unindex(r.ID)
+	ki := s.idx[r.KeyID]
+	if ki == nil {
+		ki = &keyIndex{ix: linkage.NewIndex(s.model), lsh: newLSH(s.cfg.Words, s.cfg.LSHTables, 1)}
+		s.idx[r.KeyID] = ki
 	}
-	ix := s.idx[r.KeyID]
-	if ix == nil {
-		ix = linkage.NewIndex(s.model)
-		s.idx[r.KeyID] = ix
-	}
-	if err := ix.Add(indexRef(r.ID), f); err != nil {
+	if err := ki.ix.Add(indexRef(r.ID), f); err != nil {
 		return err
 	}
-	if _, ok := s.where[r.ID]; !ok {
-		s.perCountry[r.Country]++
-		s.met.encodings.With(r.Country).Set(float64(s.perCountry[r.Country]))
-	}
+	ki.lsh.add(uint32(r.ID), f)
+	s.perCountry[r.Country]++
+	s.met.encodings.With(r.Country).Set(float64(s.perCountry[r.Country]))
 	s.where[r.ID] = slot{key: r.KeyID, country: r.Country}
 	return nil
 }
@@ -207,8 +226,11 @@ func (s *Service) unindex(id int64) {
 	if !ok {
 		return
 	}
-	if ix := s.idx[old.key]; ix != nil {
-		ix.Remove(indexRef(id))
+	if ki := s.idx[old.key]; ki != nil {
+		if f, ok := ki.ix.Filter(indexRef(id)); ok {
+			ki.lsh.remove(uint32(id), f)
+		}
+		ki.ix.Remove(indexRef(id))
 	}
 	delete(s.where, id)
 	s.perCountry[old.country]--
@@ -216,7 +238,7 @@ func (s *Service) unindex(id int64) {
 }
 
 // indexOf returns the index of a key, nil when none holds it.
-func (s *Service) indexOf(key string) *linkage.Index {
+func (s *Service) indexOf(key string) *keyIndex {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.idx[key]
@@ -241,7 +263,28 @@ func (s *Service) words(b []byte) ([]uint64, error) {
 	return f, nil
 }
 
-func indexRef(id int64) string { return fmt.Sprint(id) }
+func indexRef(id int64) string { return strconv.FormatInt(id, 10) }
+
+// candidates returns the indexed records scoring at least the review
+// threshold against f: by a scan of every record while the index is small,
+// through the LSH filter past Config.LSHFrom.
+func (s *Service) candidatesOf(ki *keyIndex, f []uint64) []linkage.Candidate {
+	if s.cfg.LSHFrom < 0 || ki.ix.Len() < s.cfg.LSHFrom {
+		return ki.ix.Candidates(f, 0)
+	}
+	var out []linkage.Candidate
+	for _, id := range ki.lsh.candidates(f) {
+		ref := indexRef(int64(id))
+		g, ok := ki.ix.Filter(ref)
+		if !ok {
+			continue
+		}
+		if sc := s.model.Score(f, g); s.model.IsReview(sc) {
+			out = append(out, linkage.Candidate{Ref: ref, Score: sc})
+		}
+	}
+	return out
+}
 
 // signal wakes the matcher.
 func (s *Service) signal() {

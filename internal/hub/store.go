@@ -138,6 +138,9 @@ type Tx interface {
 	// Done deletes the entries owner holds among ids.
 	Done(ctx context.Context, owner string, ids []int64) error
 	DropWork(ctx context.Context, record int64) error
+	// Release gives back owner's claims (a hub shutting down), so that
+	// another process need not wait for their lease to run out.
+	Release(ctx context.Context, owner string) error
 
 	// AddHit stores h unless its pair exists, and reports whether it did.
 	AddHit(ctx context.Context, h *Hit) (bool, error)

@@ -151,7 +151,13 @@ func TestRefusals(t *testing.T) {
 		if err := n.hub.Network.CRL.Reload(); err != nil {
 			t.Fatal(err)
 		}
-		c.Close() // a new connection, a new handshake
+		// The connection kept alive is refused at its next request...
+		_, err = c.Send(ctx, batch)
+		if re, ok := err.(*exchange.RemoteError); !ok || re.Status != 403 {
+			t.Fatalf("revoked certificate on a kept-alive connection: %v", err)
+		}
+		// ...and a new connection gets no TLS session.
+		c.Close()
 		_, err = c.Send(ctx, batch)
 		if !refusedInHandshake(err) {
 			t.Fatalf("revoked certificate: %v", err)

@@ -103,7 +103,7 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		return fail(fmt.Errorf("hub index: %w", err))
 	}
 	logger.Info("hub index loaded", "encodings", h.Service.Indexed(), "seconds", time.Since(start).Seconds())
-	h.Exchange = exchange.NewServer(h.Service, exchange.ServerConfig{Identify: network.Identify, Logger: logger})
+	h.Exchange = exchange.NewServer(h.Service, exchange.ServerConfig{Identify: id.Identify, Logger: logger})
 	h.Auth = auth.NewService(store.NewAuthStore(db), node.NewLiveKeys(c.KeyFile, kr, logger).Sealer(crypto.PurposeTOTP), auth.Config{
 		IdleTimeout:     c.IdleTimeout,
 		AbsoluteTimeout: c.AbsoluteTimeout,
@@ -151,7 +151,11 @@ func (h *Hub) Serve(ctx context.Context, webLn, exchangeLn net.Listener) error {
 	}
 	bg, stop := context.WithCancel(ctx)
 	defer stop()
-	go h.Service.Run(bg)
+	matching := make(chan struct{})
+	go func() {
+		defer close(matching)
+		h.Service.Run(bg)
+	}()
 	go h.Network.Watch(bg, h.Logger)
 	go h.sweep(bg)
 
@@ -175,6 +179,7 @@ func (h *Hub) Serve(ctx context.Context, webLn, exchangeLn net.Listener) error {
 	defer cancel()
 	err := errors.Join(exSrv.Shutdown(sctx), webSrv.Shutdown(sctx))
 	stop()
+	<-matching // its claims given back before the database closes
 	if first != nil && !errors.Is(first, http.ErrServerClosed) {
 		return first
 	}

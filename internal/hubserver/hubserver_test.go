@@ -41,7 +41,7 @@ type testNet struct {
 
 // newNet makes a CA, a hub certificate for 127.0.0.1 and a hub on a fresh
 // database at dbURL ("" for SQLite in a temporary directory).
-func newNet(t *testing.T, dbURL string) *testNet {
+func newNet(t testing.TB, dbURL string) *testNet {
 	t.Helper()
 	ca, err := pki.InitCA(filepath.Join(t.TempDir(), "ca"), pki.CAOptions{})
 	if err != nil {
@@ -77,7 +77,7 @@ func (n *testNet) config() *config.Config {
 }
 
 // start opens and serves the hub (again, after stop: a restart).
-func (n *testNet) start(t *testing.T) {
+func (n *testNet) start(t testing.TB) {
 	t.Helper()
 	ctx := context.Background()
 	c := n.config()
@@ -125,7 +125,7 @@ func (n *testNet) stop() {
 }
 
 // node issues a node certificate of country and returns its exchange client.
-func (n *testNet) node(t *testing.T, country string, opts pki.IssueOptions) *exchange.Client {
+func (n *testNet) node(t testing.TB, country string, opts pki.IssueOptions) *exchange.Client {
 	t.Helper()
 	b, err := pki.Issue(n.ca, country, pki.RoleNode, opts)
 	if err != nil {
@@ -134,7 +134,7 @@ func (n *testNet) node(t *testing.T, country string, opts pki.IssueOptions) *exc
 	return n.client(t, b)
 }
 
-func (n *testNet) client(t *testing.T, b *pki.Bundle) *exchange.Client {
+func (n *testNet) client(t testing.TB, b *pki.Bundle) *exchange.Client {
 	t.Helper()
 	crl, err := pki.NewCRLWatcher(n.crlPath, b.CA, nil)
 	if err != nil {

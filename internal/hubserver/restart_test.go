@@ -92,7 +92,7 @@ func TestRestartMidStream(t *testing.T) {
 		t.Errorf("accepted %d of %d messages (%d duplicates)", accepted.Load(), len(recs), dup.Load())
 	}
 	// The matching queue drains after the restart.
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(90 * time.Second) // a lease cut by the stop may run out first
 	for {
 		h, err := n.hub.Service.Health(ctx)
 		if err != nil {

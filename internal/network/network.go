@@ -101,9 +101,11 @@ func (id *Identity) Client(hubURL string, timeout time.Duration) (*exchange.Clie
 }
 
 // Identify reads the peer of a verified TLS session for the exchange
-// server: country, role and serial from the network's certificate.
-func Identify(cs tls.ConnectionState) (exchange.Peer, error) {
-	id, err := pki.PeerIdentity(cs)
+// server: country, role and serial from the network's certificate. It
+// checks expiry and the CRL again at each request (pki.VerifyPeer), so that
+// a connection kept alive does not outlive a revocation.
+func (i *Identity) Identify(cs tls.ConnectionState) (exchange.Peer, error) {
+	id, err := pki.VerifyPeer(cs, pki.VerifyOptions{CRL: i.CRL, Now: i.Now, Roles: []pki.Role{pki.RoleNode}})
 	if err != nil {
 		return exchange.Peer{}, err
 	}

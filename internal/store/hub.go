@@ -180,6 +180,12 @@ func (tx hubTx) DropWork(ctx context.Context, record int64) error {
 	return dbErr(err, "store: drop work")
 }
 
+// Release implements hub.Tx.
+func (tx hubTx) Release(ctx context.Context, owner string) error {
+	_, err := tx.exec(ctx, `UPDATE hub_queue SET claimed_by = '', claimed_until = NULL WHERE claimed_by = ?`, owner)
+	return dbErr(err, "store: release work")
+}
+
 // AddCounter implements hub.Tx.
 func (tx hubTx) AddCounter(ctx context.Context, name string, delta int64) error {
 	_, err := tx.exec(ctx, `UPDATE hub_counters SET value = value + ? WHERE name = ?`, delta, name)
