@@ -105,7 +105,7 @@ func (n *Node) runExchange(ctx context.Context) {
 
 // hello tells the hub this node's state; if this node made the secret in
 // use, it shares it with nodes the directory shows without it; and it
-// picks up a secret made by `childcentre network secret init`.
+// picks up a secret made by `childcentre network secret`.
 func (n *Node) hello(ctx context.Context) {
 	x := n.Exchange
 	if _, err := x.Secrets.Refresh(ctx); err != nil {

@@ -19,7 +19,7 @@ import (
 
 // The linkage secret is the nodes' alone: the hub must never hold it, or it
 // could test guesses of names against the encodings. One node makes it
-// (Secrets.Init, `childcentre network secret init`); it reaches every other
+// (Secrets.Init, `childcentre network secret`); it reaches every other
 // node sealed to that node's certified public key (HPKE, signed by the
 // sender: pki.SealSigned) through the hub, which relays bytes it cannot
 // open. A node keeps the secrets it holds sealed at rest with its own
@@ -129,7 +129,7 @@ func (s *Secrets) use(m *secretMessage) error {
 }
 
 // Refresh puts into use the newest secret held if it is not the one in use
-// (another process, `childcentre network secret init`, made one), and
+// (another process, `childcentre network secret`, made one), and
 // reports whether it did.
 func (s *Secrets) Refresh(ctx context.Context) (bool, error) {
 	var recs []*SecretRecord
