@@ -289,3 +289,13 @@ func (tn *testNode) register(t testing.TB, ci cases.ChildInput) (*cases.Child, *
 	}
 	return c, k
 }
+
+// hubQueue is the number of uploads waiting to be matched on the hub.
+func (n *testNet) hubQueue(t testing.TB) int64 {
+	t.Helper()
+	h, err := n.hub.Service.Health(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h.Queue
+}
