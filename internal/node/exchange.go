@@ -65,6 +65,9 @@ func (n *Node) openExchange(ctx context.Context) error {
 	x.Sender = nodesync.NewSender(st, client, n.Metrics, n.Logger, n.Now)
 	x.Puller = nodesync.NewPuller(st, client, x.Secrets, n.Metrics, n.Logger, n.Now)
 	x.Hits = &nodesync.Hits{Store: st, Country: auth.Country(c.Country), Now: n.Now, Wake: x.Sender.Wake}
+	// A new secret (received, made or rotated) re-encodes the registry.
+	// Set here, before anything can change the secret, not when serving.
+	x.Secrets.Changed = func() { n.Resync(context.Background()) }
 	n.Cases.SetSharing(x.Sharer)
 	n.Exchange = x
 	return nil
@@ -86,7 +89,6 @@ func (n *Node) runExchange(ctx context.Context) {
 	if x == nil {
 		return
 	}
-	x.Secrets.Changed = func() { n.Resync(ctx) }
 	go x.Identity.Watch(ctx, n.Logger)
 	go x.Sender.Run(ctx)
 	go x.Puller.Run(ctx)
