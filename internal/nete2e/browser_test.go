@@ -71,8 +71,8 @@ func TestBrowserHitFromAnotherNode(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("code")),
 		chromedp.SendKeys(chromedp.ID("code"), code),
 		chromedp.Click(chromedp.CSS("form[action='/signin/code'] button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("#dash-hits")),
-		chromedp.Click(chromedp.CSS("#dash-hits a")),
+		chromedp.WaitVisible(chromedp.CSS("#queue-matches_abroad")),
+		chromedp.Click(chromedp.CSS("#queue-matches_abroad a")),
 		chromedp.WaitVisible(chromedp.CSS("table#hits")),
 	)
 	if err != nil {

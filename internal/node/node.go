@@ -97,6 +97,7 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 	}
 	n := &Node{Config: c, Keys: kr, DB: db, Metrics: metrics.NewRegistry(), Logger: logger, Now: now}
 	n.purge = newPurgeMetrics(n.Metrics)
+	n.Metrics.RegisterRuntime()
 	// Sealed data follows the key file as 'keys rotate' changes it; the
 	// chain, index and CSRF keys never rotate, so the rest keeps kr.
 	n.LiveKeys = NewLiveKeys(c.KeyFile, kr, logger)
@@ -140,6 +141,7 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		// Names the API tokens that wrote history and timeline entries.
 		TokenNames: tokens.NewService(store.NewTokenStore(db), now),
 		Hits:       n.hitQueue(),
+		WorkQueues: n.workQueues(),
 	})
 	if err != nil {
 		db.Close()
