@@ -34,18 +34,17 @@ type Node struct {
 	DB       *store.DB
 	Auth     *auth.Service
 	Cases    *cases.Service
+	Exchange *Exchange // the link to the network's hub; nil without --hub-url (the node works alone)
 	API      *api.Server
 	Web      *web.Server
 	Metrics  *metrics.Registry
 	Logger   *slog.Logger
 	Now      func() time.Time
-	// Exchange is the link to the network's hub; nil when --hub-url is
-	// not set (the node works alone). ExchangeEvery overrides
-	// HelloInterval (the demo's nodes talk more often).
-	Exchange      *Exchange
-	ExchangeEvery time.Duration
 
 	purge *purgeMetrics
+
+	// ExchangeEvery overrides HelloInterval (the demo's nodes talk more often).
+	ExchangeEvery time.Duration
 }
 
 // Keyring loads the node's keys from the key file or the CHILDCENTRE_KEYS value.
@@ -172,9 +171,9 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
 	go n.sweep(ctx)
+	go n.runExchange(ctx)
 	go n.LiveKeys.Watch(ctx, 0)
 	go n.retain(ctx, purgeDelay)
-	go n.runExchange(ctx)
 
 	errc := make(chan error, 1)
 	go func() {
