@@ -12,6 +12,7 @@ import (
 
 	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/cases"
+	"github.com/cbss-egcc/childcentre/internal/webtest"
 )
 
 // chromiumPath is Debian's Chromium, as .ci/run installs it.
@@ -89,4 +90,6 @@ func TestBrowserHitFromAnotherNode(t *testing.T) {
 	if heading != "Possible matches abroad" || !strings.Contains(table, "SE") || !strings.Contains(table, "High") && !strings.Contains(table, "Possible") {
 		t.Fatalf("hit queue: heading %q, table %q", heading, table)
 	}
+	// The queue meets WCAG 2.2 AA as the node's other pages do (axe-core).
+	webtest.RequireAccessible(t, bctx, "/hits")
 }
