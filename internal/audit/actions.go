@@ -65,6 +65,13 @@ const (
 	ActSiteAttach  = "site.attach"
 )
 
+// Actions of the node's side of the network (issue 8).
+const (
+	ActCaseShare     = "case.share"
+	ActHitDecide     = "hit.decide"
+	ActNetworkSecret = "network.secret"
+)
+
 // ActionInfo is one catalogued action.
 type ActionInfo struct {
 	Name    string
@@ -112,6 +119,9 @@ var catalogue = []ActionInfo{
 	{ActCaseUpdate, "A case was changed (Detail lists the fields)."},
 	{ActCaseCloseRequest, "Closing a case was requested; a supervisor must approve."},
 	{ActCaseCloseApprove, "A supervisor approved or refused closing a case (Outcome)."},
+	{ActCaseShare, "A supervisor decided whether a case based on suspicion only may be shared with the network (Detail: share or unshare)."},
+	{ActHitDecide, "An officer decided on a possible match abroad (Detail: confirm, reject or followup)."},
+	{ActNetworkSecret, "The network's linkage secret was made, received or rotated (Detail says which; never the secret)."},
 	{ActDataImport, "Records were imported from a national system (Detail gives the count)."},
 	{ActDataExport, "The country's records were exported (Detail gives format and count)."},
 	{ActRetentionPurge, "Closed cases past their retention period were erased (Detail gives the count)."},

@@ -85,6 +85,21 @@ func (s *Service) encodeWords(c *Child) ([]uint64, error) {
 	if err != nil {
 		return nil, err
 	}
+	row := LinkageRow(c)
+	enc := e.pool.Get().(*linkage.Encoder)
+	defer e.pool.Put(enc)
+	f := make([]uint64, e.words)
+	if err := enc.Encode(row, f); err != nil {
+		// Validated input always encodes; the error names a column only.
+		return nil, errs.Wrap(err, "cases: linkage encode")
+	}
+	return f, nil
+}
+
+// LinkageRow returns a child as a row of the built-in child schema: the
+// same row encodes the child for duplicates here (node-local key) and for
+// the network (internal/nodesync, the network's linkage secret).
+func LinkageRow(c *Child) []string {
 	est := "0"
 	if c.BirthPrecision == PrecisionEstimated {
 		est = "1"
@@ -95,15 +110,7 @@ func (s *Service) encodeWords(c *Child) ([]uint64, error) {
 	}
 	// The columns of the child schema: id, given_name, family_name,
 	// date_of_birth, dob_estimated, sex, citizenship.
-	row := []string{"", c.GivenNames, c.FamilyName, c.BirthDate, est, string(c.Sex), cit}
-	enc := e.pool.Get().(*linkage.Encoder)
-	defer e.pool.Put(enc)
-	f := make([]uint64, e.words)
-	if err := enc.Encode(row, f); err != nil {
-		// Validated input always encodes; the error names a column only.
-		return nil, errs.Wrap(err, "cases: linkage encode")
-	}
-	return f, nil
+	return []string{"", c.GivenNames, c.FamilyName, c.BirthDate, est, string(c.Sex), cit}
 }
 
 func words(b []byte) []uint64 {
@@ -249,8 +256,10 @@ func (s *Service) Attach(ctx context.Context, a auth.Actor, childID int64, ci Ch
 				return err
 			}
 		}
-		out, err = s.openCaseTx(ctx, tx, a, c.ID, country, k)
-		return err
+		if out, err = s.openCaseTx(ctx, tx, a, c.ID, country, k); err != nil {
+			return err
+		}
+		return s.share(ctx, tx, country, shareItem{id: c.ID, child: c})
 	})
 	return out, err
 }

@@ -164,12 +164,26 @@ func (s *Service) importChunk(ctx context.Context, tx Tx, a auth.Actor, country 
 	if dryRun || len(newChildren) == 0 {
 		return nil
 	}
-	return s.bulkRegister(ctx, tx, a, country, newChildren, newCases)
+	if err := s.bulkRegister(ctx, tx, a, country, newChildren, newCases); err != nil {
+		return err
+	}
+	items := make([]shareItem, len(newChildren))
+	for i, c := range newChildren {
+		items[i] = shareItem{id: c.ID, child: c, cases: []*Case{newCases[i]}}
+	}
+	return s.share(ctx, tx, country, items...)
 }
 
 // importUpdate replaces a held child's identity and its open case by an
 // imported row's.
 func (s *Service) importUpdate(ctx context.Context, tx Tx, a auth.Actor, r *ChildRecord, in *Child, k *Case) error {
+	if err := s.importUpdateRecords(ctx, tx, a, r, in, k); err != nil {
+		return err
+	}
+	return s.share(ctx, tx, r.Country, shareItem{id: r.ID})
+}
+
+func (s *Service) importUpdateRecords(ctx context.Context, tx Tx, a auth.Actor, r *ChildRecord, in *Child, k *Case) error {
 	old, err := s.openChild(r)
 	if err != nil {
 		return err

@@ -47,6 +47,9 @@ func (s *Service) Purge(ctx context.Context, a auth.Actor, dryRun bool) (*PurgeR
 		if dryRun || len(res.Cases) == 0 {
 			return nil
 		}
+		if err := s.unshareErased(ctx, tx, res.Children); err != nil {
+			return err
+		}
 		if err := tx.Erase(ctx, res.Cases, res.Children); err != nil {
 			return err
 		}

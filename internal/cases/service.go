@@ -85,6 +85,8 @@ type Service struct {
 	index  Indexer
 	cfg    Config
 
+	sharing Sharing // nil: a node without a hub
+
 	encOnce sync.Once
 	enc     *encoders
 	encErr  error
@@ -173,8 +175,10 @@ func (s *Service) Register(ctx context.Context, a auth.Actor, ci ChildInput, cs 
 		if err := tx.AppendAudit(ctx, s.record(a, country, audit.ActChildCreate, childTarget(ch.ID), "")); err != nil {
 			return err
 		}
-		out, err = s.openCaseTx(ctx, tx, a, ch.ID, country, k)
-		return err
+		if out, err = s.openCaseTx(ctx, tx, a, ch.ID, country, k); err != nil {
+			return err
+		}
+		return s.share(ctx, tx, country, shareItem{id: ch.ID, child: ch, cases: []*Case{out}})
 	})
 	if err != nil {
 		return nil, nil, err

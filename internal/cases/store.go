@@ -100,6 +100,25 @@ type Tx interface {
 	// encodings) and their history entries.
 	Erase(ctx context.Context, caseIDs, childIDs []int64) error
 
+	// ShareStates reads the share states of the given children, by child;
+	// children never looked at by the sharing rules are absent.
+	ShareStates(ctx context.Context, childIDs []int64) (map[int64]*ShareState, error)
+	// PutShareStates inserts or replaces share states.
+	PutShareStates(ctx context.Context, states []*ShareState) error
+	// ShareDecisions reads the supervisors' sharing decisions of the given
+	// cases: true to share; cases without a decision are absent.
+	ShareDecisions(ctx context.Context, caseIDs []int64) (map[int64]bool, error)
+	// PutShareDecision records (or replaces) the sharing decision of a case.
+	PutShareDecision(ctx context.Context, caseID int64, share bool, by string, at time.Time) error
+	// Unshared returns up to limit children of the country with ids above
+	// afterID, in id order, whose share state is absent or was brought up
+	// to date under another secret than keyID.
+	Unshared(ctx context.Context, country auth.Country, keyID string, afterID int64, limit int) ([]*ChildRecord, error)
+	// Enqueue adds messages to the outbox, to be delivered in order. A
+	// pending message about the same Ref is dropped: the newer one says
+	// everything the hub must know about the record.
+	Enqueue(ctx context.Context, msgs []*OutboxMessage) error
+
 	// SealedValues returns the sealed values of up to limit rows of table
 	// (one of SealedTables) with ids above afterID, in id order, and the id
 	// of the last row read (0 when there are none).

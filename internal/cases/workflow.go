@@ -67,7 +67,7 @@ func (s *Service) UpdateChild(ctx context.Context, a auth.Actor, id int64, versi
 			return err
 		}
 		out = in
-		return nil
+		return s.share(ctx, tx, country, shareItem{id: in.ID, child: in})
 	})
 	return out, s.auditStale(ctx, a, country, audit.ActChildUpdate, childTarget(id), err)
 }
@@ -159,7 +159,12 @@ func (s *Service) UpdateCase(ctx context.Context, a auth.Actor, id int64, versio
 		k.Category, k.Exploitation, k.Evidence = in.Category, in.Exploitation, in.Evidence
 		k.ResponsibleOrg, k.Placement, k.LegalBasis = in.ResponsibleOrg, in.Placement, in.LegalBasis
 		k.Consent, k.Handling, k.OpenedAt = in.Consent, in.Handling, in.OpenedAt
-		return s.saveCase(ctx, tx, a, r.Ref, k, "update", audit.ActCaseUpdate, fields)
+		if err := s.saveCase(ctx, tx, a, r.Ref, k, "update", audit.ActCaseUpdate, fields); err != nil {
+			return err
+		}
+		// Category and evidence travel to the hub (and evidence decides
+		// whether the child does at all).
+		return s.share(ctx, tx, k.Country, shareItem{id: k.ChildID})
 	})
 	return out, s.auditStale(ctx, a, country, audit.ActCaseUpdate, caseTarget(id), err)
 }

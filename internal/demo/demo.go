@@ -1,88 +1,142 @@
-// Package demo runs Childcentre in one process for someone trying it: a
-// national node on 127.0.0.1 with an embedded database in a temporary
-// folder, one demo account for each role with a second factor already
-// enrolled, and the sign-in details printed.
+// Package demo runs Childcentre's region in one process for someone trying
+// it: the network's hub and a national node for each of several countries
+// (SE, FI, DE, PL by default) on 127.0.0.1, each with its own embedded
+// database and its own certificate from a fresh network CA, talking over
+// real mutual TLS; synthetic children registered in several of these
+// countries, so that the hub finds them; one demo account per role with a
+// second factor already enrolled; and the sign-in details printed and
+// written to demo.json in the data folder.
 //
 // Nothing here is for production: the demo's passwords are printed and its
 // TOTP secrets are shown so that `childcentre totp SECRET` can stand in for
-// an authenticator app.
+// an authenticator app; the CA's key lies in the data folder.
 package demo
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
-	"path/filepath"
-	"syscall"
+	"slices"
 	"text/tabwriter"
 	"time"
 	_ "time/tzdata" // the demo's zone, whatever the machine has installed
 
 	"github.com/cbss-egcc/childcentre/internal/auth"
-	"github.com/cbss-egcc/childcentre/internal/config"
-	"github.com/cbss-egcc/childcentre/internal/crypto"
 	"github.com/cbss-egcc/childcentre/internal/errs"
-	"github.com/cbss-egcc/childcentre/internal/node"
 )
 
 // Options configure the demo.
 type Options struct {
-	Listen  string // default 127.0.0.1:8080, falling back to a free port if taken
-	Country string // default SE
-	Dir     string // data folder; a temporary one, removed at the end, when empty
-	Logger  *slog.Logger
-	Now     func() time.Time
+	// Listen is the hub's web address, printed first (later it serves the
+	// public site); default 127.0.0.1:8080, falling back to a free port if
+	// taken. The nodes listen on free ports.
+	Listen string
+	// Country is the node that makes the network's linkage secret; it is
+	// listed first among the nodes. Default SE.
+	Country string
+	// Countries are the nodes of the region; default DefaultCountries.
+	Countries []string
+	Dir       string // data folder; a temporary one, removed at the end, when empty
+	Logger    *slog.Logger
+	Now       func() time.Time
 	// Location is the zone the pages show and read times in; default
-	// Europe/Stockholm, the zone of the demo's Swedish node, so that the
-	// demo looks the same on every machine whatever its local zone.
+	// Europe/Stockholm, so that the demo looks the same on every machine
+	// whatever its local zone.
 	Location *time.Location
 }
 
-// DefaultZone is the demo node's time zone: it is a Swedish node.
+// DefaultCountries are the demo region's nodes.
+var DefaultCountries = []string{"SE", "FI", "DE", "PL"}
+
+// DefaultZone is the demo's time zone.
 const DefaultZone = "Europe/Stockholm"
+
+// FileName is the name of the file, in the data folder, that describes the
+// running demo to other tools.
+const FileName = "demo.json"
 
 // Account is a demo account as printed.
 type Account struct {
-	Username   string
-	Role       auth.Role
-	Password   string
-	TOTPSecret string // base32
+	Username   string    `json:"username"`
+	Role       auth.Role `json:"role"`
+	Password   string    `json:"password"`
+	TOTPSecret string    `json:"totp_secret"` // base32
 }
 
-// Ready is what Run reports once the node is listening.
+// Ready is what Run reports once every server is listening: the contents
+// of demo.json, and the folder.
 type Ready struct {
-	URL      string
-	Dir      string
-	Accounts []Account
+	Dir string
+	File
+	Accounts map[string][]Account // by country; "" for the hub's
 }
 
-// Run starts the demo, prints the sign-in details to out (and passes them to
-// ready, if not nil) and serves until ctx is cancelled.
-func Run(ctx context.Context, opt Options, out io.Writer, ready func(Ready)) error {
-	if opt.Country == "" {
-		opt.Country = "SE"
+// File is demo.json: a contract other tools read; keys are only ever added.
+type File struct {
+	Hub   HubEntry    `json:"hub"`
+	Nodes []NodeEntry `json:"nodes"`
+}
+
+// HubEntry describes the hub in demo.json.
+type HubEntry struct {
+	URL         string            `json:"url"`          // the web interface
+	ExchangeURL string            `json:"exchange_url"` // the mutual-TLS exchange nodes use
+	MetricsURL  string            `json:"metrics_url"`
+	Env         map[string]string `json:"env"` // childcentre subcommands with these act on the hub
+}
+
+// NodeEntry describes a node in demo.json.
+type NodeEntry struct {
+	Country    string            `json:"country"`
+	URL        string            `json:"url"`
+	MetricsURL string            `json:"metrics_url"`
+	Env        map[string]string `json:"env"` // childcentre subcommands with these act on the node
+	Accounts   []Account         `json:"accounts"`
+}
+
+func (o *Options) defaults() error {
+	if o.Country == "" {
+		o.Country = "SE"
 	}
-	if opt.Listen == "" {
-		opt.Listen = "127.0.0.1:8080"
+	if len(o.Countries) == 0 {
+		o.Countries = DefaultCountries
 	}
-	if opt.Now == nil {
-		opt.Now = time.Now
+	list := []string{o.Country}
+	for _, c := range o.Countries {
+		if !slices.Contains(list, c) {
+			list = append(list, c)
+		}
 	}
-	if opt.Logger == nil {
-		opt.Logger = slog.New(slog.DiscardHandler)
+	o.Countries = list
+	if o.Listen == "" {
+		o.Listen = "127.0.0.1:8080"
 	}
-	if opt.Location == nil {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Location == nil {
 		loc, err := time.LoadLocation(DefaultZone)
 		if err != nil {
 			return err
 		}
-		opt.Location = loc
+		o.Location = loc
+	}
+	return nil
+}
+
+// Run starts the demo region, prints the sign-in details to out, writes
+// demo.json (and passes it to ready, if not nil) and serves until ctx is
+// cancelled.
+func Run(ctx context.Context, opt Options, out io.Writer, ready func(Ready)) error {
+	if err := opt.defaults(); err != nil {
+		return err
 	}
 	dir := opt.Dir
 	if dir == "" {
@@ -95,71 +149,24 @@ func Run(ctx context.Context, opt Options, out io.Writer, ready func(Ready)) err
 	} else if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	keyFile := filepath.Join(dir, "keys.json")
-	if _, err := os.Stat(keyFile); errors.Is(err, os.ErrNotExist) {
-		if err := crypto.GenerateKeyFile(keyFile); err != nil {
-			return err
-		}
-	}
-	c := &config.Config{
-		Role: "node", Country: opt.Country, Listen: opt.Listen,
-		DatabaseURL: filepath.Join(dir, "childcentre.db"), KeyFile: keyFile,
-		LogLevel: "info", LogFormat: "json", Language: "en",
-		IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour, ShutdownTimeout: 5 * time.Second,
-		Location: opt.Location,
-		// Retention as serve has it by default, so that the demo shows the
-		// scheduled purge (in /metrics) as a real node runs it.
-		Retention: 1826 * 24 * time.Hour, PurgeEvery: 24 * time.Hour,
-		NetworkSchema: "child", // serve's default; Validate requires one since the network options
-	}
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	if err := migrate(ctx, c, opt); err != nil {
-		return err
-	}
-	n, err := node.Open(ctx, c, opt.Logger, opt.Now)
+	r, err := startRegion(ctx, opt, dir)
 	if err != nil {
 		return err
 	}
-	defer n.Close()
-	accounts, err := seedAccounts(ctx, n.Auth, auth.Country(c.Country))
-	if err != nil {
+	defer r.close()
+	rd := r.ready()
+	if err := writeFile(dir, rd.File); err != nil {
+		r.stop()
 		return err
 	}
-	if _, err := seedRegistry(ctx, n.Cases, n.Auth, auth.Country(c.Country), opt.Now()); err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", c.Listen)
-	if errors.Is(err, syscall.EADDRINUSE) && opt.Listen == "127.0.0.1:8080" {
-		ln, err = net.Listen("tcp", "127.0.0.1:0")
-	}
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	r := Ready{URL: "http://" + ln.Addr().String() + "/", Dir: dir, Accounts: accounts}
-	printReady(out, r, c.Country)
+	printReady(out, rd, opt.Dir == "")
 	if ready != nil {
-		ready(r)
+		ready(rd)
 	}
-	return n.Serve(ctx, ln)
+	return r.wait()
 }
 
-func migrate(ctx context.Context, c *config.Config, opt Options) error {
-	kr, err := node.Keyring(c)
-	if err != nil {
-		return err
-	}
-	db, err := node.OpenDB(ctx, c, kr, opt.Logger, opt.Now)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	_, err = db.Migrate(ctx)
-	return err
-}
-
-// demoRoles are the accounts the demo creates, one per role.
+// demoRoles are the accounts the demo creates on each node, one per role.
 var demoRoles = []struct {
 	username string
 	role     auth.Role
@@ -175,11 +182,15 @@ var demoRoles = []struct {
 	{"reviewer", auth.RoleSiteReviewer, "Demo Site Reviewer"},
 }
 
-// seedAccounts creates the demo accounts with a second factor enrolled; in a
-// data folder kept from an earlier run it gives them fresh credentials.
-func seedAccounts(ctx context.Context, svc *auth.Service, country auth.Country) ([]Account, error) {
+// seedAccounts creates the demo accounts of roles with a second factor
+// enrolled; in a data folder kept from an earlier run it gives them fresh
+// credentials.
+func seedAccounts(ctx context.Context, svc *auth.Service, country auth.Country, roles []auth.Role) ([]Account, error) {
 	var out []Account
 	for _, d := range demoRoles {
+		if !slices.Contains(roles, d.role) {
+			continue
+		}
 		c := country
 		if d.role == auth.RoleNetworkAdmin {
 			c = ""
@@ -217,15 +228,36 @@ func resetAccount(ctx context.Context, svc *auth.Service, username string) (*aut
 	return nil, "", errs.E(errs.NotFound, "demo account not found")
 }
 
-func printReady(w io.Writer, r Ready, country string) {
-	fmt.Fprintf(w, "Childcentre demo: national node of %s\n\n  open %s\n\n", country, r.URL)
+func printReady(w io.Writer, r Ready, temporary bool) {
+	fmt.Fprintf(w, "Childcentre demo: a region of %d national nodes and the network's hub, on mutual TLS\n\n", len(r.Nodes))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "  hub\t%s\t(exchange %s)\n", r.Hub.URL, r.Hub.ExchangeURL)
+	for _, n := range r.Nodes {
+		fmt.Fprintf(tw, "  node %s\t%s\t\n", n.Country, n.URL)
+	}
+	tw.Flush()
+	printAccounts(w, "Hub", r.Accounts[""])
+	for _, n := range r.Nodes {
+		printAccounts(w, "Node "+n.Country, n.Accounts)
+	}
+	where := "kept"
+	if temporary {
+		where = "removed when the demo stops"
+	}
+	fmt.Fprintf(w, "\nSign in with a username and password, then the six-digit code of its TOTP secret:\n"+
+		"add the secret to an authenticator app, or run\n\n  go run ./cmd/childcentre totp SECRET\n\n"+
+		"The nodes share children registered in several countries: within a minute the hub\n"+
+		"notifies possible matches abroad (the officer's page \"Possible matches abroad\").\n\n"+
+		"Data: %s (%s); the servers, their addresses and the environment with which\n"+
+		"childcentre commands act on each are in %s there. Stop with Ctrl-C.\n", r.Dir, where, FileName)
+}
+
+func printAccounts(w io.Writer, title string, accounts []Account) {
+	fmt.Fprintf(w, "\n%s\n", title)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  USERNAME\tROLE\tPASSWORD\tTOTP SECRET")
-	for _, a := range r.Accounts {
+	for _, a := range accounts {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.Username, a.Role, a.Password, a.TOTPSecret)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nSign in with a username and password, then the six-digit code of its TOTP secret:\n"+
-		"add the secret to an authenticator app, or run\n\n  go run ./cmd/childcentre totp SECRET\n\n"+
-		"Data: %s (removed when the demo stops). Stop with Ctrl-C.\n", r.Dir)
 }

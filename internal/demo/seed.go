@@ -13,32 +13,44 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/synth"
 )
 
-// SeedChildren is how many synthetic children the demo registers, so that
-// a new user sees a living registry: lists with several pages, children
-// under many spellings, some missing, some cases closed.
+// SeedChildren is how many synthetic children the demo's region holds,
+// spread over its nodes by where each child was registered, so that a new
+// user sees a living registry (lists with several pages, children under
+// many spellings, some missing, some cases closed) and children registered
+// in several countries: the hits of the network.
 const SeedChildren = 300
 
-// The demo's registry is made from the synthetic generator (internal/synth):
-// each synthetic child's first registration becomes the node's child and
-// case, its later registrations (elsewhere, under other spellings) become
-// aliases, and its reports of going missing and being found become events
-// of the case. Everything is written through the case service as the demo
+// The demo's registries are made from one run of the synthetic generator
+// (internal/synth) over the region's countries: on each node, each
+// synthetic child's first registration in that country becomes the node's
+// child and case, its later registrations there (under other spellings)
+// become aliases, and its reports of going missing and being found become
+// events of the case. A child registered in two countries is in both
+// nodes, spelled as each registered it: the hub finds it. Everything is written through the case service as the demo
 // officer (and the supervisor approving closures), so that it carries the
 // history and audit entries real work would.
 
-// seedRegistry registers SeedChildren synthetic children with their
-// cases in an empty registry; in a registry seeded before (a kept --dir)
-// it does nothing. It returns how many children it registered.
-func seedRegistry(ctx context.Context, svc *cases.Service, users *auth.Service, country auth.Country, now time.Time) (int, error) {
+// regionRecords generates the region's synthetic registrations, the same
+// for every start of the demo on the same day.
+func regionRecords(countries []string, now time.Time) ([]synth.Record, error) {
+	return synth.Generate(synth.Options{Children: SeedChildren, Countries: countries, Seed: 2026, Now: now.UTC().Truncate(24 * time.Hour)})
+}
+
+// seedRegistry registers the children of recs registered in country, with
+// their cases, in an empty registry; in a registry seeded before (a kept
+// --dir) it does nothing. It returns how many children it registered.
+func seedRegistry(ctx context.Context, svc *cases.Service, users *auth.Service, country auth.Country, recs []synth.Record, now time.Time) (int, error) {
 	officer, supervisor, err := demoActors(ctx, users, country)
 	if err != nil {
 		return 0, err
 	}
-	recs, err := synth.Generate(synth.Options{Children: SeedChildren, Seed: 2026, Now: now.UTC().Truncate(24 * time.Hour)})
-	if err != nil {
-		return 0, err
+	var here []synth.Record
+	for _, r := range recs {
+		if r.Country == string(country) {
+			here = append(here, r)
+		}
 	}
-	kids := groupByChild(recs)
+	kids := groupByChild(here)
 	regs := make([]cases.Registration, len(kids))
 	for i, k := range kids {
 		regs[i] = demoRegistration(k, i, country)

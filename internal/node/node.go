@@ -34,6 +34,7 @@ type Node struct {
 	DB       *store.DB
 	Auth     *auth.Service
 	Cases    *cases.Service
+	Exchange *Exchange // the link to the network's hub; nil without --hub-url (the node works alone)
 	API      *api.Server
 	Web      *web.Server
 	Metrics  *metrics.Registry
@@ -44,6 +45,9 @@ type Node struct {
 	Witnesses []audit.Witness
 
 	purge *purgeMetrics
+
+	// ExchangeEvery overrides HelloInterval (the demo's nodes talk more often).
+	ExchangeEvery time.Duration
 }
 
 // Keyring loads the node's keys from the key file or the CHILDCENTRE_KEYS value.
@@ -123,6 +127,10 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		Retention: c.Retention,
 		Now:       now,
 	})
+	if err := n.openExchange(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	n.API, err = NewAPI(c, db, identity, kr, kr, n.Metrics, logger, now)
 	if err != nil {
 		db.Close()
@@ -147,7 +155,9 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		// Names the API tokens that wrote history and timeline entries.
 		TokenNames: tokens.NewService(store.NewTokenStore(db), now),
 		// Reads the country's cases for its national figures.
-		Stats: store.NewStatsStore(db),
+		Stats:      store.NewStatsStore(db),
+		Hits:       n.hitQueue(),
+		WorkQueues: n.workQueues(),
 	})
 	if err != nil {
 		db.Close()
@@ -178,6 +188,7 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
 	go n.sweep(ctx)
+	go n.runExchange(ctx)
 	go n.LiveKeys.Watch(ctx, 0)
 	go n.retain(ctx, purgeDelay)
 	cpCtx, stopCheckpoints := context.WithCancel(ctx)

@@ -68,6 +68,7 @@ type Deps struct {
 	Audit AuditLog
 	Ready func(ctx context.Context) error // nil: always ready
 	Keys  Keys
+	Hits  HitQueue // possible matches abroad; nil on a node without a hub
 	// Cases is the case registry. Its routes are always registered; while
 	// it is nil they answer 503 (a node that has not wired it).
 	Cases *cases.Service
@@ -154,7 +155,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.met = newWebMetrics(s.deps.Metrics)
 	s.cop = http.NewCrossOriginProtection()
-	s.routes = s.routeTable()
+	s.routes = append(s.routeTable(), s.networkRoutes()...)
 	s.handler = s.buildHandler()
 	return s, nil
 }

@@ -1,0 +1,210 @@
+package nodesync
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/cbss-egcc/childcentre/internal/errs"
+	"github.com/cbss-egcc/childcentre/internal/exchange"
+	"github.com/cbss-egcc/childcentre/internal/metrics"
+)
+
+// Sender delivers the outbox to the hub in batches, oldest first. Every
+// message keeps the ID it was given when it was written, so a batch sent
+// again after a failure or a crash (between the hub's answer and the
+// outbox's update) is answered "duplicate" for what the hub already has:
+// delivery is at least once on the wire and exactly once in effect. A
+// message the hub refuses is marked refused (OutboxCounts, the operations
+// page) and not sent again; a hub that cannot be reached is tried again
+// with exponential backoff and jitter, for as long as it takes.
+type Sender struct {
+	Store     Store
+	Transport Transport
+	Logger    *slog.Logger
+	Now       func() time.Time
+	Batch     int           // messages per batch; exchange.MaxBatch when 0
+	Poll      time.Duration // how often an empty outbox is looked at again; 1s when 0
+	MinDelay  time.Duration // first backoff after a failure; 1s when 0
+	MaxDelay  time.Duration // backoff ceiling; 2m when 0
+
+	pending *metrics.Gauge
+	wake    chan struct{}
+}
+
+// NewSender returns a sender registering childcentre_exchange_outbox_pending on reg.
+func NewSender(st Store, tr Transport, reg *metrics.Registry, logger *slog.Logger, now func() time.Time) *Sender {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	s := &Sender{Store: st, Transport: tr, Logger: logger, Now: now, wake: make(chan struct{}, 1)}
+	if reg != nil {
+		s.pending = reg.NewGauge("childcentre_exchange_outbox_pending", "Messages in the outbox waiting for the hub.")
+	}
+	return s
+}
+
+// Wake asks the sender to look at the outbox now rather than at its next poll.
+func (s *Sender) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until ctx ends.
+func (s *Sender) Run(ctx context.Context) {
+	failures := 0
+	for {
+		n, err := s.SendOnce(ctx)
+		var wait time.Duration
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			failures++
+			wait = s.backoff(failures)
+			s.Logger.Warn("exchange: delivery to the hub failed; retrying", "err", err, "attempt", failures, "retry_in", wait.Round(time.Millisecond).String())
+		case n >= s.batch():
+			failures = 0
+			continue // more is waiting
+		default:
+			failures = 0
+			wait = s.Poll
+			if wait <= 0 {
+				wait = time.Second
+			}
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-s.wake:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Sender) batch() int {
+	if s.Batch <= 0 || s.Batch > exchange.MaxBatch {
+		return exchange.MaxBatch
+	}
+	return s.Batch
+}
+
+// backoff returns the wait after the n-th failure in a row: exponential
+// from MinDelay to MaxDelay with full jitter, so that nodes coming back
+// after an outage of the hub do not all knock at once.
+func (s *Sender) backoff(n int) time.Duration {
+	lo, hi := s.MinDelay, s.MaxDelay
+	if lo <= 0 {
+		lo = time.Second
+	}
+	if hi <= 0 {
+		hi = 2 * time.Minute
+	}
+	d := lo
+	for i := 1; i < n && d < hi; i++ {
+		d *= 2
+	}
+	d = min(d, hi)
+	return d/2 + rand.N(d/2+1)
+}
+
+// SendOnce sends one batch of due messages and records the hub's answers.
+// It returns how many messages it sent; an error means the hub was not
+// reached or gave no usable answer (nothing was marked).
+func (s *Sender) SendOnce(ctx context.Context) (int, error) {
+	now := s.Now().UTC()
+	var due []*Outgoing
+	err := s.Store.View(ctx, func(tx Tx) error {
+		var err error
+		due, err = tx.Due(ctx, s.batch())
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	defer s.count(ctx)
+	if len(due) == 0 {
+		return 0, nil
+	}
+	b := exchange.Batch{Messages: make([]exchange.Envelope, 0, len(due))}
+	byMsg := make(map[string]*Outgoing, len(due))
+	var broken []*Outgoing
+	for _, o := range due {
+		var e exchange.Envelope
+		if err := json.Unmarshal(o.Body, &e); err != nil || e.ID != o.MsgID {
+			broken = append(broken, o)
+			continue
+		}
+		e.SentAt = now
+		b.Messages = append(b.Messages, e)
+		byMsg[o.MsgID] = o
+	}
+	res, sendErr := s.Transport.Send(ctx, b)
+	if sendErr != nil {
+		ids := make([]int64, 0, len(due))
+		for _, o := range due {
+			ids = append(ids, o.ID)
+		}
+		// Counted for the operator; the message stays due at once, the
+		// backoff is the loop's.
+		_ = s.Store.Update(ctx, func(tx Tx) error { return tx.Postpone(ctx, ids, 0) })
+		return 0, errs.Wrap(sendErr, "exchange: send")
+	}
+	var done []int64
+	refused := map[int64]string{}
+	for _, o := range broken {
+		refused[o.ID] = "unreadable"
+	}
+	for _, r := range res.Results {
+		o := byMsg[r.ID]
+		if o == nil {
+			continue
+		}
+		switch r.Status {
+		case exchange.StatusAccepted, exchange.StatusDuplicate:
+			done = append(done, o.ID)
+		case exchange.StatusRefused:
+			refused[o.ID] = r.Code
+			s.Logger.Warn("exchange: the hub refused a message", "msg", o.MsgID, "type", o.Type, "code", r.Code)
+		}
+	}
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		if err := tx.Delivered(ctx, done); err != nil {
+			return err
+		}
+		for id, code := range refused {
+			if err := tx.Refuse(ctx, id, code); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(due), nil
+}
+
+// count sets the pending gauge from the outbox.
+func (s *Sender) count(ctx context.Context) {
+	if s.pending == nil {
+		return
+	}
+	_ = s.Store.View(ctx, func(tx Tx) error {
+		p, _, err := tx.OutboxCounts(ctx)
+		if err == nil {
+			s.pending.Set(float64(p))
+		}
+		return err
+	})
+}

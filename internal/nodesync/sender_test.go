@@ -1,0 +1,92 @@
+package nodesync_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/cbss-egcc/childcentre/internal/cases"
+	"github.com/cbss-egcc/childcentre/internal/exchange"
+	"github.com/cbss-egcc/childcentre/internal/nodesync"
+)
+
+func TestSenderDeliversOnceDespiteFailures(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.withSecret(t)
+		for _, n := range []string{"Amina", "Bashir", "Chala", "Dilan"} {
+			e.register(t, childInput(n, "Noor", "2013-07-01"), cases.EvidenceIdentified)
+		}
+		// The hub is down: nothing is lost, the node keeps working.
+		e.hub.down = true
+		if _, err := e.sender.SendOnce(e.ctx); err == nil {
+			t.Fatal("SendOnce to a hub that is down reported no error")
+		}
+		e.register(t, childInput("Elif", "Noor", "2013-07-01"), cases.EvidenceIdentified)
+		if p, _ := e.counts(t); p != 5 {
+			t.Fatalf("%d pending while the hub is down, want 5", p)
+		}
+		// The hub applies a batch but its answer is lost (as if the node
+		// died between sending and marking): the batch goes again and the
+		// hub answers duplicate.
+		e.hub.down, e.hub.loseAck = false, true
+		if _, err := e.sender.SendOnce(e.ctx); err == nil {
+			t.Fatal("a lost answer reported no error")
+		}
+		if p, _ := e.counts(t); p != 5 {
+			t.Fatalf("%d pending after a lost answer, want 5", p)
+		}
+		e.drain(t)
+		if p, r := e.counts(t); p != 0 || r != 0 {
+			t.Fatalf("after delivery: %d pending, %d refused", p, r)
+		}
+		if n := e.hub.count(exchange.TypeUpsert); n != 5 {
+			t.Errorf("the hub applied %d uploads, want exactly 5", n)
+		}
+		if len(e.hub.records) != 5 {
+			t.Errorf("the hub holds %d records, want 5", len(e.hub.records))
+		}
+		var out bytes.Buffer
+		e.reg.WriteTo(&out)
+		if !bytes.Contains(out.Bytes(), []byte("childcentre_exchange_outbox_pending 0")) {
+			t.Errorf("metrics lack the pending gauge at 0:\n%s", out.String())
+		}
+	})
+}
+
+func TestSenderKeepsRefusals(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.withSecret(t)
+		e.hub.refuse = func(m exchange.Envelope) string {
+			if m.Type == exchange.TypeUpsert && m.Upsert.Metadata.Category == string(cases.CatSeparated) {
+				return "schema"
+			}
+			return ""
+		}
+		e.register(t, childInput("Farid", "Rahimi", "2012-02-02"), cases.EvidenceIdentified)
+		ci := childInput("Gul", "Rahimi", "2012-02-02")
+		k := caseInput(cases.EvidenceIdentified)
+		k.Category = cases.CatSeparated
+		if _, _, err := e.cases.Register(e.ctx, officer, ci, k); err != nil {
+			t.Fatal(err)
+		}
+		e.drain(t)
+		if p, r := e.counts(t); p != 0 || r != 1 {
+			t.Fatalf("%d pending, %d refused; want 0 and 1", p, r)
+		}
+		batches := e.hub.batches
+		e.drain(t)
+		if e.hub.batches != batches {
+			t.Error("a refused message was sent again")
+		}
+		var refused int
+		e.net.View(e.ctx, func(tx nodesync.Tx) error {
+			list, err := tx.Refusals(e.ctx, 10)
+			if len(list) == 1 && list[0].Code == "schema" {
+				refused = 1
+			}
+			return err
+		})
+		if refused != 1 {
+			t.Error("the refusal and its code are not listed for the operator")
+		}
+	})
+}
