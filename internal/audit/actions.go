@@ -60,6 +60,12 @@ const (
 	ActNetworkSecret = "network.secret"
 )
 
+// Actions of follow-up requests and missing-child alerts (issue 11).
+const (
+	ActDisclosureApprove = "disclosure.approve"
+	ActDisclosureReject  = "disclosure.reject"
+)
+
 // ActionInfo is one catalogued action.
 type ActionInfo struct {
 	Name    string
@@ -116,6 +122,8 @@ var catalogue = []ActionInfo{
 	{ActDisclosureDecide, "A follow-up request was granted or refused (Outcome)."},
 	{ActDisclosureSend, "Details were disclosed to another country, sealed to its node."},
 	{ActDisclosureOpen, "Disclosed details from another country were opened."},
+	{ActDisclosureApprove, "A supervisor approved a follow-up request (suspicion only, or immediate danger) before it left."},
+	{ActDisclosureReject, "A sealed follow-up message was refused: altered, signed by another country, sealed to another node, from a revoked node or replayed (Detail)."},
 }
 
 var meanings = func() map[string]string {

@@ -24,6 +24,9 @@ type Puller struct {
 	Logger    *slog.Logger
 	Now       func() time.Time
 	Poll      time.Duration // how often the inbox is read; 1s when 0
+	// Other receives sealed messages of the kinds other packages own
+	// (follow-up requests, internal/followup); nil: they are passed over.
+	Other func(ctx context.Context, s *exchange.Sealed) error
 
 	received *metrics.Counter
 }
@@ -161,6 +164,9 @@ func (p *Puller) open(ctx context.Context, s *exchange.Sealed) error {
 			return nil
 		}
 		return p.Secrets.Receive(ctx, s)
+	}
+	if p.Other != nil {
+		return p.Other(ctx, s)
 	}
 	return nil
 }
