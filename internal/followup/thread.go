@@ -118,5 +118,3 @@ func Export(d *exchange.FollowUpDecision) error {
 	}
 	return nil
 }
-
-
