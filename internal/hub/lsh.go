@@ -21,17 +21,25 @@ type lshIndex struct {
 	mu      sync.RWMutex
 	pos     [][lshBits]uint16 // per table, the sampled bit positions
 	buckets [][][]uint32      // per table, key → record ids
+	// filters by record id (ids are dense): scoring a candidate reads
+	// its words directly, without a lookup by reference.
+	words   int
+	filters []uint64
 }
 
 // lshBits is the key length: 2^16 buckets per table, addressed directly.
 const lshBits = 16
+
+// lshMinShared is how many tables a candidate must share a bucket with
+// the query in.
+const lshMinShared = 2
 
 // newLSH returns an empty filter of tables tables over filters of words
 // 64-bit words; the bit positions come from seed, so that every hub
 // process draws the same.
 func newLSH(words, tables int, seed uint64) *lshIndex {
 	r := rand.New(rand.NewPCG(seed, 0x6c7368))
-	l := &lshIndex{pos: make([][lshBits]uint16, tables), buckets: make([][][]uint32, tables)}
+	l := &lshIndex{pos: make([][lshBits]uint16, tables), buckets: make([][][]uint32, tables), words: words}
 	for t := range l.pos {
 		for i := range l.pos[t] {
 			l.pos[t][i] = uint16(r.IntN(words * 64))
@@ -57,6 +65,10 @@ func (l *lshIndex) add(id uint32, f []uint64) {
 		k := l.key(t, f)
 		l.buckets[t][k] = append(l.buckets[t][k], id)
 	}
+	if need := (int(id) + 1) * l.words; need > len(l.filters) {
+		l.filters = append(l.filters, make([]uint64, need-len(l.filters)+len(l.filters)/4)...)
+	}
+	copy(l.filters[int(id)*l.words:], f)
 }
 
 // remove takes id out of f's buckets (f as it was added).
@@ -71,17 +83,46 @@ func (l *lshIndex) remove(id uint32, f []uint64) {
 			l.buckets[t][k] = b[:len(b)-1]
 		}
 	}
+	clear(l.filters[int(id)*l.words : (int(id)+1)*l.words])
 }
 
 // candidates returns the ids sharing a bucket with f in any table, once
 // each.
 func (l *lshIndex) candidates(f []uint64) []uint32 {
 	l.mu.RLock()
-	var out []uint32
+	defer l.mu.RUnlock()
+	return l.candidatesLocked(f)
+}
+
+func (l *lshIndex) candidatesLocked(f []uint64) []uint32 {
+	var all []uint32
 	for t := range l.pos {
-		out = append(out, l.buckets[t][l.key(t, f)]...)
+		all = append(all, l.buckets[t][l.key(t, f)]...)
 	}
-	l.mu.RUnlock()
-	slices.Sort(out)
-	return slices.Compact(out)
+	slices.Sort(all)
+	// Keep the records that share a bucket in at least lshMinShared
+	// tables: a probable match agrees on a fifth of the tables' keys, an
+	// unrelated record rarely on two.
+	out := all[:0]
+	for i := 0; i < len(all); {
+		j := i + 1
+		for j < len(all) && all[j] == all[i] {
+			j++
+		}
+		if j-i >= lshMinShared {
+			out = append(out, all[i])
+		}
+		i = j
+	}
+	return out
+}
+
+// scored calls fn with each candidate of f and its filter, under the read
+// lock; fn must not keep the filter.
+func (l *lshIndex) scored(f []uint64, fn func(id uint32, g []uint64)) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	for _, id := range l.candidatesLocked(f) {
+		fn(id, l.filters[int(id)*l.words:(int(id)+1)*l.words])
+	}
 }

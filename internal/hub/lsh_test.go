@@ -22,8 +22,8 @@ func TestLSHRecall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Service{model: m, cfg: Config{Words: enc.Words(), LSHFrom: 1, LSHTables: 24}}
-	ki := &keyIndex{ix: linkage.NewIndex(m), lsh: newLSH(enc.Words(), 24, 1)}
+	s := &Service{model: m, cfg: Config{Words: enc.Words(), LSHFrom: 1, LSHTables: 32}}
+	ki := &keyIndex{ix: linkage.NewIndex(m), lsh: newLSH(enc.Words(), 32, 1)}
 	filters := make([][]uint64, len(recs))
 	for i, r := range recs {
 		b, err := enc.Encode(r)

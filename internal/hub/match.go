@@ -3,8 +3,11 @@ package hub
 import (
 	"cmp"
 	"context"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/linkage"
@@ -152,12 +155,24 @@ func (s *Service) candidates(ctx context.Context, work []Work) ([]*job, error) {
 		if err != nil {
 			return nil, err
 		}
-		j := &job{w: w, rec: r, f: f}
-		if ki := s.indexOf(r.KeyID); ki != nil {
-			j.cands = s.candidatesOf(ki, f)
-		}
-		jobs = append(jobs, j)
+		jobs = append(jobs, &job{w: w, rec: r, f: f})
 	}
+	// The scans are independent: one per core.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(jobs); i = int(next.Add(1)) - 1 {
+				j := jobs[i]
+				if ki := s.indexOf(j.rec.KeyID); ki != nil {
+					j.cands = s.candidatesOf(ki, j.f)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	return jobs, nil
 }
 

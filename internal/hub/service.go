@@ -56,7 +56,7 @@ type Config struct {
 	// LSHFrom is the index size from which candidates come from the LSH
 	// filter (lsh.go) rather than a scan of every record (default
 	// 100,000; negative: never). LSHTables is its number of tables
-	// (default 24).
+	// (default 32).
 	LSHFrom   int
 	LSHTables int
 }
@@ -78,6 +78,9 @@ type Service struct {
 	where      map[int64]slot       // record id → where it is indexed
 	perCountry map[string]int
 	lastSeq    int64
+	// names interns key ids and countries: a million records share a
+	// handful of each.
+	names map[string]string
 }
 
 // keyIndex holds the records of one linkage key: the linkage Index (the
@@ -128,7 +131,7 @@ func New(st Store, cfg Config) (*Service, error) {
 		cfg.LSHFrom = 100000
 	}
 	if cfg.LSHTables <= 0 {
-		cfg.LSHTables = 24
+		cfg.LSHTables = 32
 	}
 	s := &Service{
 		st: st, cfg: cfg, model: m, now: cfg.Now, log: cfg.Logger,
@@ -209,7 +212,7 @@ func (s *Service) index(r *Record) error {
 	ki := s.idx[r.KeyID]
 	if ki == nil {
 		ki = &keyIndex{ix: linkage.NewIndex(s.model), lsh: newLSH(s.cfg.Words, s.cfg.LSHTables, 1)}
-		s.idx[r.KeyID] = ki
+		s.idx[s.intern(r.KeyID)] = ki
 	}
 	if err := ki.ix.Add(indexRef(r.ID), f); err != nil {
 		return err
@@ -217,8 +220,19 @@ func (s *Service) index(r *Record) error {
 	ki.lsh.add(uint32(r.ID), f)
 	s.perCountry[r.Country]++
 	s.met.encodings.With(r.Country).Set(float64(s.perCountry[r.Country]))
-	s.where[r.ID] = slot{key: r.KeyID, country: r.Country}
+	s.where[r.ID] = slot{key: s.intern(r.KeyID), country: s.intern(r.Country)}
 	return nil
+}
+
+func (s *Service) intern(v string) string {
+	if w, ok := s.names[v]; ok {
+		return w
+	}
+	if s.names == nil {
+		s.names = map[string]string{}
+	}
+	s.names[v] = v
+	return v
 }
 
 func (s *Service) unindex(id int64) {
@@ -273,16 +287,11 @@ func (s *Service) candidatesOf(ki *keyIndex, f []uint64) []linkage.Candidate {
 		return ki.ix.Candidates(f, 0)
 	}
 	var out []linkage.Candidate
-	for _, id := range ki.lsh.candidates(f) {
-		ref := indexRef(int64(id))
-		g, ok := ki.ix.Filter(ref)
-		if !ok {
-			continue
-		}
+	ki.lsh.scored(f, func(id uint32, g []uint64) {
 		if sc := s.model.Score(f, g); s.model.IsReview(sc) {
-			out = append(out, linkage.Candidate{Ref: ref, Score: sc})
+			out = append(out, linkage.Candidate{Ref: indexRef(int64(id)), Score: sc})
 		}
-	}
+	})
 	return out
 }
 

@@ -299,3 +299,18 @@ func (n *testNet) hubQueue(t testing.TB) int64 {
 	}
 	return h.Queue
 }
+
+// shared counts the node's children the hub holds, as the node knows it.
+func (tn *testNode) shared(t testing.TB) int {
+	t.Helper()
+	var k int
+	err := tn.Exchange.Store.View(context.Background(), func(tx nodesync.Tx) error {
+		var err error
+		k, err = tx.Shared(context.Background())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}

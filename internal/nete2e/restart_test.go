@@ -92,10 +92,10 @@ func uploaded(t testing.TB, c *config.Config) int {
 // TestHubRestartMidSync stops the hub while a node is uploading its
 // registry and starts it again: nothing is lost, nothing is doubled.
 func TestHubRestartMidSync(t *testing.T) {
-	const children = 1500
+	const children = 600
 	n := newNet(t)
 	se := n.startNode(t, "SE", nil)
-	se.Exchange.Sender.Batch = 50
+	se.Exchange.Sender.Batch = 20
 	se.importChildren(t, registrations(t, "SE", children)) // before the secret: queued by Resync
 	shareSecret(t, se)
 	waitFor(t, 60*time.Second, "the upload to be under way", func() bool { return n.hubEncodings(t, "SE") >= children/5 })
@@ -129,7 +129,7 @@ func TestNodeKilledMidSend(t *testing.T) {
 	if os.Getenv("NETE2E_CHILD") != "" {
 		t.Skip("the child process runs TestNodeProcess only")
 	}
-	const children = 2000
+	const children = 800
 	n := newNet(t)
 	c := n.config(t, "node", "SE")
 	se := n.startNode(t, "SE", c)

@@ -31,9 +31,16 @@ func TestInitialSyncFigure(t *testing.T) {
 
 	start = time.Now()
 	shareSecret(t, se)
-	waitFor(t, 60*time.Minute, "every encoding at the hub", func() bool { return n.hubEncodings(t, "SE") == len(regs) })
-	sent := time.Since(start)
-	waitFor(t, 60*time.Minute, "the hub's matching queue to empty", func() bool { return n.hubQueue(t) == 0 })
-	t.Logf("initial sync of %d children: %v to all encodings stored at the hub, %v to all indexed and matched (%.0f children/s)",
-		len(regs), sent.Round(100*time.Millisecond), time.Since(start).Round(100*time.Millisecond), float64(len(regs))/time.Since(start).Seconds())
+	waitFor(t, 60*time.Minute, "every child delivered to the hub", func() bool {
+		p, _ := se.pending(t)
+		return p == 0 && se.shared(t) == len(regs)
+	})
+	delivered := time.Since(start)
+	t.Logf("initial sync of %d children: %v from the secret to every encoding committed at the hub (%.0f children/s)",
+		len(regs), delivered.Round(100*time.Millisecond), float64(len(regs))/delivered.Seconds())
+	waitFor(t, 60*time.Minute, "every encoding indexed and matched", func() bool {
+		return n.hubEncodings(t, "SE") == len(regs) && n.hubQueue(t) == 0
+	})
+	t.Logf("%v from the secret to every encoding indexed and matched on the hub (the hub's matching, issue 8's figure)",
+		time.Since(start).Round(100*time.Millisecond))
 }

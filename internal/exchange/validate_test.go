@@ -1,0 +1,91 @@
+package exchange
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func upsert() Envelope {
+	return Envelope{ID: "m-1", Type: TypeUpsert, Upsert: &Upsert{Ref: "r1", Schema: strings.Repeat("a", 32),
+		KeyID: strings.Repeat("b", 32), Filter: make([]byte, 128),
+		Metadata: Metadata{Sex: "f", BirthYearBand: "2010", Category: "unaccompanied", Evidence: "confirmed", Year: 2025, Shareable: true}}}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*Envelope)
+		code   string // "" = valid
+	}{
+		{"valid upsert", func(e *Envelope) {}, ""},
+		{"bad id", func(e *Envelope) { e.ID = "a b" }, CodeInvalid},
+		{"two payloads", func(e *Envelope) { e.Withdraw = &Withdraw{Ref: "r1", Reason: "purge"} }, CodeInvalid},
+		{"type and payload disagree", func(e *Envelope) { e.Type = TypeWithdraw }, CodeInvalid},
+		{"unknown type", func(e *Envelope) { e.Type = "record.delete" }, CodeInvalid},
+		{"name as a reference", func(e *Envelope) { e.Upsert.Ref = "Anna Svensson" }, CodeInvalid},
+		{"schema not a fingerprint", func(e *Envelope) { e.Upsert.Schema = "child" }, CodeSchema},
+		{"key not a key id", func(e *Envelope) { e.Upsert.KeyID = "k" }, CodeKey},
+		{"filter not whole words", func(e *Envelope) { e.Upsert.Filter = make([]byte, 12) }, CodeInvalid},
+		{"free text as category", func(e *Envelope) { e.Upsert.Metadata.Category = "Anna from Aleppo" }, CodeInvalid},
+		{"date as birth band", func(e *Envelope) { e.Upsert.Metadata.BirthYearBand = "2010-03-04" }, CodeInvalid},
+		{"unknown sex", func(e *Envelope) { e.Upsert.Metadata.Sex = "female" }, CodeInvalid},
+		{"withdraw", func(e *Envelope) {
+			e.Type, e.Upsert, e.Withdraw = TypeWithdraw, nil, &Withdraw{Ref: "r1", Reason: "purge"}
+		}, ""},
+		{"withdraw without reason", func(e *Envelope) {
+			e.Type, e.Upsert, e.Withdraw = TypeWithdraw, nil, &Withdraw{Ref: "r1"}
+		}, CodeInvalid},
+		{"decision", func(e *Envelope) {
+			e.Type, e.Upsert, e.Decision = TypeHitDecision, nil, &HitDecision{HitID: "h1", Decision: DecisionReject}
+		}, ""},
+		{"unknown decision", func(e *Envelope) {
+			e.Type, e.Upsert, e.Decision = TypeHitDecision, nil, &HitDecision{HitID: "h1", Decision: "maybe"}
+		}, CodeInvalid},
+		{"sealed", func(e *Envelope) {
+			e.Type, e.Upsert, e.Sealed = TypeSealed, nil, &Sealed{To: "FI", Kind: "linkage-secret", Ciphertext: []byte{1}}
+		}, ""},
+		{"sealed names its sender", func(e *Envelope) {
+			e.Type, e.Upsert, e.Sealed = TypeSealed, nil, &Sealed{To: "FI", From: "SE", Kind: "linkage-secret", Ciphertext: []byte{1}}
+		}, CodeInvalid},
+		{"sealed too large", func(e *Envelope) {
+			e.Type, e.Upsert, e.Sealed = TypeSealed, nil, &Sealed{To: "FI", Kind: "x", Ciphertext: make([]byte, MaxSealedBytes+1)}
+		}, CodeInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := upsert()
+			tt.change(&e)
+			p := e.Validate()
+			switch {
+			case tt.code == "" && p != nil:
+				t.Fatalf("refused: %v", p)
+			case tt.code != "" && (p == nil || p.Code != tt.code):
+				t.Fatalf("got %v, want code %s", p, tt.code)
+			}
+		})
+	}
+}
+
+// FuzzBatch: no body a node can send makes decoding or validation panic,
+// and no refusal message echoes the body.
+func FuzzBatch(f *testing.F) {
+	b, _ := json.Marshal(Batch{Messages: []Envelope{upsert()}})
+	f.Add(b)
+	f.Add([]byte(`{"messages":[{"id":"x","type":"sealed.relay","sealed":{"to":"FI","kind":"k","ciphertext":"AQ=="}}]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var bt Batch
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if dec.Decode(&bt) != nil {
+			return
+		}
+		for i := range bt.Messages {
+			if p := bt.Messages[i].Validate(); p != nil && len(p.Message) > 0 && bt.Messages[i].ID != "" &&
+				len(bt.Messages[i].ID) > 8 && strings.Contains(p.Message, bt.Messages[i].ID) {
+				t.Fatalf("refusal echoes the message: %q", p.Message)
+			}
+		}
+	})
+}
