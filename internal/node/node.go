@@ -140,6 +140,7 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		// Names the API tokens that wrote history and timeline entries.
 		TokenNames: tokens.NewService(store.NewTokenStore(db), now),
 		Hits:       n.hitQueue(),
+		FollowUp:   n.followUps(),
 	})
 	if err != nil {
 		db.Close()
