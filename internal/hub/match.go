@@ -157,10 +157,11 @@ func (s *Service) candidates(ctx context.Context, work []Work) ([]*job, error) {
 		}
 		jobs = append(jobs, &job{w: w, rec: r, f: f})
 	}
-	// The scans are independent: one per core.
+	// The scans are independent: they run in parallel, leaving one core
+	// to accepting uploads, which must never wait for matching.
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+	for range min(max(1, runtime.GOMAXPROCS(0)-1), len(jobs)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

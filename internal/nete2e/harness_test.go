@@ -173,8 +173,9 @@ var (
 )
 
 // startNode migrates, opens and serves a node of country configured by c
-// (a fresh configuration when nil).
-func (n *testNet) startNode(t testing.TB, country string, c *config.Config) *testNode {
+// (a fresh configuration when nil); tune, if given, adjusts the node
+// before it serves.
+func (n *testNet) startNode(t testing.TB, country string, c *config.Config, tune ...func(*node.Node)) *testNode {
 	t.Helper()
 	if c == nil {
 		c = n.config(t, "node", country)
@@ -192,6 +193,9 @@ func (n *testNet) startNode(t testing.TB, country string, c *config.Config) *tes
 	nd.Exchange.Sender.Poll = 100 * time.Millisecond
 	nd.Exchange.Puller.Poll = 100 * time.Millisecond
 	nd.Exchange.Sender.MinDelay, nd.Exchange.Sender.MaxDelay = 50*time.Millisecond, 500*time.Millisecond
+	for _, f := range tune {
+		f(nd)
+	}
 	tn.Node = nd
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
