@@ -64,6 +64,9 @@ const (
 const (
 	ActDisclosureApprove = "disclosure.approve"
 	ActDisclosureReject  = "disclosure.reject"
+	ActAlertRaise        = "alert.raise"
+	ActAlertCancel       = "alert.cancel"
+	ActAlertSighting     = "alert.sighting"
 )
 
 // ActionInfo is one catalogued action.
@@ -123,6 +126,9 @@ var catalogue = []ActionInfo{
 	{ActDisclosureSend, "Details were disclosed to another country, sealed to its node."},
 	{ActDisclosureOpen, "Disclosed details from another country were opened."},
 	{ActDisclosureApprove, "A supervisor approved a follow-up request (suspicion only, or immediate danger) before it left."},
+	{ActAlertRaise, "A missing-child alert was raised on the network (Detail: urgency, location protection)."},
+	{ActAlertCancel, "A missing-child alert was cancelled: the child was found."},
+	{ActAlertSighting, "A possible sighting of a child under a missing-child alert was notified (Detail: the other country, or the instruction)."},
 	{ActDisclosureReject, "A sealed follow-up message was refused: altered, signed by another country, sealed to another node, from a revoked node or replayed (Detail)."},
 }
 

@@ -3,6 +3,7 @@ package followup
 import (
 	"maps"
 	"slices"
+	"strconv"
 )
 
 func contains(list []string, s string) bool { return slices.Contains(list, s) }
@@ -12,3 +13,5 @@ func anyNotIn(vs, list []string) bool {
 }
 
 func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -70,6 +70,7 @@ type Service struct {
 	log   *slog.Logger
 	wake  chan struct{}
 	met   *hubMetrics
+	al    *alertMetrics // alerts.go
 	lat   latencies
 
 	// mu guards the in-memory index's bookkeeping and serialises refresh.
@@ -139,6 +140,7 @@ func New(st Store, cfg Config) (*Service, error) {
 		idx:  map[string]*keyIndex{}, where: map[int64]slot{}, perCountry: map[string]int{},
 	}
 	s.met = newHubMetrics(cfg.Metrics, s)
+	s.al = newAlertMetrics(cfg.Metrics, st)
 	return s, nil
 }
 

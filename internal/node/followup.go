@@ -16,6 +16,7 @@ func (n *Node) openFollowUp(x *Exchange) {
 		Now: n.Now, Logger: n.Logger, Wake: x.Sender.Wake}
 	x.FollowUp = f
 	x.Puller.Other = f.Receive
+	x.Puller.OtherNotice = f.ReceiveNotice
 	if n.Metrics != nil {
 		n.Metrics.NewGaugeFunc("childcentre_followup_overdue", "Follow-up requests sent or received and not decided past their deadline.",
 			func() float64 {
