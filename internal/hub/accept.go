@@ -16,6 +16,7 @@ var _ exchange.Backend = (*Service)(nil)
 func (s *Service) Accept(ctx context.Context, from exchange.Peer, msgs []exchange.Envelope, pending int) ([]exchange.Result, error) {
 	results := make([]exchange.Result, len(msgs))
 	now := s.now().UTC()
+	s.lastAccept.Store(time.Now().UnixNano())
 	queued := false
 	err := s.st.Update(ctx, func(tx Tx) error {
 		if err := tx.LockSequence(ctx); err != nil {

@@ -19,7 +19,20 @@ func (s *Service) Run(ctx context.Context) {
 	t := time.NewTicker(s.cfg.Poll)
 	defer t.Stop()
 	defer s.release()
+	yielded := 0
 	for {
+		// Accepting comes first: while nodes are uploading, the matcher
+		// takes one batch in five rounds, and the backlog drains after.
+		if yielded < 4 && time.Since(time.Unix(0, s.lastAccept.Load())) < 50*time.Millisecond {
+			yielded++
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(25 * time.Millisecond):
+			}
+			continue
+		}
+		yielded = 0
 		n, err := s.MatchOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.log.Error("hub: matching failed", "err", err)

@@ -25,6 +25,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/linkage"
@@ -69,9 +70,12 @@ type Service struct {
 	now   func() time.Time
 	log   *slog.Logger
 	wake  chan struct{}
-	met   *hubMetrics
-	al    *alertMetrics // alerts.go
-	lat   latencies
+	// lastAccept is when this process last accepted a batch (Unix ns):
+	// the matcher yields to accepting (Run).
+	lastAccept atomic.Int64
+	met        *hubMetrics
+	al         *alertMetrics // alerts.go
+	lat        latencies
 
 	// mu guards the in-memory index's bookkeeping and serialises refresh.
 	mu         sync.Mutex
