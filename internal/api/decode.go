@@ -41,7 +41,13 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) [
 			"Send the body as application/json."))
 		return nil
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var body []byte
+	if r.ContentLength > limit {
+		// Answered before reading: no 100 Continue, no body.
+		err = &http.MaxBytesError{Limit: limit}
+	} else {
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	}
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):

@@ -154,7 +154,14 @@ func (s *Service) importChunk(ctx context.Context, tx Tx, a auth.Actor, country 
 	if dryRun || len(newChildren) == 0 {
 		return nil
 	}
-	return s.bulkRegister(ctx, tx, a, country, newChildren, newCases)
+	if err := s.bulkRegister(ctx, tx, a, country, newChildren, newCases); err != nil {
+		return err
+	}
+	items := make([]shareItem, len(newChildren))
+	for i, c := range newChildren {
+		items[i] = shareItem{id: c.ID, child: c, cases: []*Case{newCases[i]}}
+	}
+	return s.share(ctx, tx, country, items...)
 }
 
 // importUpdate replaces a held child's identity and its open case by an
@@ -253,12 +260,5 @@ func (s *Service) bulkRegister(ctx context.Context, tx Tx, a auth.Actor, country
 	if err := tx.AddEvents(ctx, events); err != nil {
 		return err
 	}
-	if err := tx.AddChanges(ctx, country, changes); err != nil {
-		return err
-	}
-	items := make([]shareItem, len(children))
-	for i, c := range children {
-		items[i] = shareItem{id: c.ID, child: c, cases: []*Case{kases[i]}}
-	}
-	return s.share(ctx, tx, country, items...)
+	return tx.AddChanges(ctx, country, changes)
 }

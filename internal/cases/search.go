@@ -47,6 +47,9 @@ type Results struct {
 const (
 	DefaultPerPage = 25
 	MaxPerPage     = 100
+	// MaxPage bounds Query.Page so that the offset, (Page-1)*PerPage,
+	// cannot overflow: 100 million results is past any registry.
+	MaxPage = 1_000_000
 )
 
 // Search finds children by name in any spelling, through the blind
@@ -134,6 +137,9 @@ func validQuery(q *Query) error {
 	}
 	if q.Page < 1 {
 		q.Page = 1
+	}
+	if q.Page > MaxPage {
+		c.add("page", "must be at most %d", MaxPage)
 	}
 	if q.PerPage <= 0 {
 		q.PerPage = DefaultPerPage

@@ -75,11 +75,11 @@ func TestHTTPMiddleware(t *testing.T) {
 	}
 	out := expose(t, r)
 	for _, line := range []string{
-		`cc_http_requests_total{method="GET",route="GET /children/{id}",code="200"} 3`,
-		`cc_http_requests_total{method="POST",route="POST /signin",code="401"} 1`,
-		`cc_http_requests_total{method="GET",route="unmatched",code="404"} 1`,
-		`cc_http_requests_total{method="OTHER",route="unmatched",code="405"} 1`,
-		`cc_http_requests_total{method="GET",route="GET /stream",code="200"} 1`,
+		`cc_http_requests_total{code="200",method="GET",route="GET /children/{id}"} 3`,
+		`cc_http_requests_total{code="401",method="POST",route="POST /signin"} 1`,
+		`cc_http_requests_total{code="404",method="GET",route="unmatched"} 1`,
+		`cc_http_requests_total{code="405",method="OTHER",route="unmatched"} 1`,
+		`cc_http_requests_total{code="200",method="GET",route="GET /stream"} 1`,
 		`cc_http_request_duration_seconds_count{method="GET",route="GET /children/{id}"} 3`,
 		`cc_http_requests_in_flight 0`,
 	} {

@@ -1,11 +1,11 @@
-// Package metrics exposes counters, gauges and histograms in the Prometheus
-// text exposition format, version 0.0.4, without a dependency.
+// Package metrics exposes counters, gauges and histograms to Prometheus
+// through github.com/prometheus/client_golang, behind a small API of its own
+// that the rest of the node uses (so that call sites do not depend on the
+// client library, and names and labels are checked the same way everywhere).
 //
 // Metrics are created on a Registry, usually once at start-up, and then
-// updated from any goroutine: updates are atomic operations on the metric
-// itself, and a labelled child, once created, is found under a shared read
-// lock without allocating. The registry's ServeHTTP answers a scrape at
-// /metrics.
+// updated from any goroutine. The registry's ServeHTTP answers a scrape at
+// /metrics in the text exposition format.
 //
 // Creating a metric with an invalid or duplicate name, or a child with the
 // wrong number of label values, panics: these are programming errors that
@@ -15,15 +15,16 @@
 package metrics
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
 	"net/http"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
 )
 
 // ContentType is the media type of the exposition format written here.
@@ -34,117 +35,68 @@ var (
 	labelNameRE  = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 )
 
-// family is one metric name with its HELP, TYPE and samples.
-type family interface {
-	describe() *desc
-	// samples appends the sample lines, sorted by label values.
-	samples(b []byte) []byte
-}
-
-// desc is what every family has: name, help, type and label names.
-type desc struct {
-	name   string
-	help   string
-	typ    string // counter, gauge, histogram
-	labels []string
-}
-
-func (d *desc) describe() *desc { return d }
-
-// sampleNames are the names a family's samples use, for collision checks.
-func (d *desc) sampleNames() []string {
-	if d.typ == "histogram" {
-		return []string{d.name + "_bucket", d.name + "_sum", d.name + "_count"}
-	}
-	return []string{d.name}
-}
-
-// Registry holds metric families and writes them in name order. The zero
-// value is not usable; call NewRegistry.
+// Registry holds metric families. The zero value is not usable; call
+// NewRegistry.
 type Registry struct {
-	mu       sync.Mutex
-	families map[string]family
-	samples  map[string]string // sample name -> family name
+	prom    *prometheus.Registry
+	mu      sync.Mutex
+	samples map[string]string // sample name -> family name, for collision checks
 }
 
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{families: map[string]family{}, samples: map[string]string{}}
+	return &Registry{prom: prometheus.NewPedanticRegistry(), samples: map[string]string{}}
 }
 
-// register adds f, panicking on an invalid or colliding name.
-func (r *Registry) register(f family) {
-	d := f.describe()
-	if !metricNameRE.MatchString(d.name) {
-		panic(fmt.Sprintf("metrics: invalid metric name %q", d.name))
+// Prometheus returns the underlying registry, for collectors written
+// against client_golang directly.
+func (r *Registry) Prometheus() *prometheus.Registry { return r.prom }
+
+// sampleNames are the names a family's samples use.
+func sampleNames(name, typ string) []string {
+	if typ == "histogram" {
+		return []string{name + "_bucket", name + "_sum", name + "_count"}
 	}
-	seen := map[string]bool{}
-	for _, l := range d.labels {
-		switch {
-		case !labelNameRE.MatchString(l) || strings.HasPrefix(l, "__"):
-			panic(fmt.Sprintf("metrics: %s: invalid label name %q", d.name, l))
-		case l == "le" && d.typ == "histogram":
-			panic(fmt.Sprintf("metrics: %s: label \"le\" is reserved for histogram buckets", d.name))
-		case seen[l]:
-			panic(fmt.Sprintf("metrics: %s: label %q given twice", d.name, l))
-		}
-		seen[l] = true
-	}
+	return []string{name}
+}
+
+// register checks the name and labels, then registers c, panicking on an
+// invalid or colliding name. client_golang checks duplicates of a name but
+// not a histogram's _count colliding with another metric, which a scrape
+// would then carry twice.
+func (r *Registry) register(name, typ string, labels []string, c prometheus.Collector) {
+	checkLabels(name, typ, labels)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, dup := r.families[d.name]; dup {
-		panic(fmt.Sprintf("metrics: %s registered twice", d.name))
-	}
-	for _, s := range d.sampleNames() {
+	for _, s := range sampleNames(name, typ) {
 		if other, dup := r.samples[s]; dup {
-			panic(fmt.Sprintf("metrics: %s: sample name %s collides with metric %s", d.name, s, other))
+			panic(fmt.Sprintf("metrics: %s: sample name %s collides with metric %s", name, s, other))
 		}
 	}
-	for _, s := range d.sampleNames() {
-		r.samples[s] = d.name
+	if err := r.prom.Register(c); err != nil {
+		panic(fmt.Sprintf("metrics: %s: %v", name, err))
 	}
-	r.families[d.name] = f
+	for _, s := range sampleNames(name, typ) {
+		r.samples[s] = name
+	}
 }
 
 // WriteTo writes every family with at least one sample in the text
 // exposition format, families in name order and samples in label order.
 func (r *Registry) WriteTo(w io.Writer) (int64, error) {
-	r.mu.Lock()
-	fams := make([]family, 0, len(r.families))
-	for _, f := range r.families {
-		fams = append(fams, f)
+	fams, err := r.prom.Gather()
+	if err != nil {
+		return 0, fmt.Errorf("metrics: gather: %w", err)
 	}
-	r.mu.Unlock()
-	sort.Slice(fams, func(i, j int) bool { return fams[i].describe().name < fams[j].describe().name })
-
-	bw := bufio.NewWriterSize(w, 16<<10)
 	var n int64
-	var buf []byte
 	for _, f := range fams {
-		buf = f.samples(buf[:0])
-		if len(buf) == 0 {
-			continue // a vector without children: nothing to say yet
-		}
-		d := f.describe()
-		head := make([]byte, 0, 64+len(d.help))
-		head = append(head, "# HELP "...)
-		head = append(head, d.name...)
-		head = append(head, ' ')
-		head = appendEscaped(head, d.help, false)
-		head = append(head, "\n# TYPE "...)
-		head = append(head, d.name...)
-		head = append(head, ' ')
-		head = append(head, d.typ...)
-		head = append(head, '\n')
-		for _, b := range [][]byte{head, buf} {
-			m, err := bw.Write(b)
-			n += int64(m)
-			if err != nil {
-				return n, err
-			}
+		m, err := expfmt.MetricFamilyToText(w, f)
+		n += int64(m)
+		if err != nil {
+			return n, err
 		}
 	}
-	return n, bw.Flush()
+	return n, nil
 }
 
 // ServeHTTP answers a scrape. Only GET and HEAD are allowed.
@@ -155,11 +107,50 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	var b bytes.Buffer
-	r.WriteTo(&b) // a bytes.Buffer does not fail
+	if _, err := r.WriteTo(&b); err != nil {
+		http.Error(w, "metrics unavailable", http.StatusInternalServerError)
+		return
+	}
 	w.Header().Set("Content-Type", ContentType)
 	w.Header().Set("Cache-Control", "no-store")
 	if req.Method == http.MethodHead {
 		return
 	}
 	w.Write(b.Bytes())
+}
+
+// checkLabels panics on an invalid metric or label name. It runs before
+// client_golang sees them, since its constructors panic with messages of
+// their own (or not at all, for "le" on a histogram vector).
+func checkLabels(name, typ string, labels []string) {
+	if !metricNameRE.MatchString(name) {
+		panic(fmt.Sprintf("metrics: invalid metric name %q", name))
+	}
+	seen := map[string]bool{}
+	for _, l := range labels {
+		switch {
+		case !labelNameRE.MatchString(l) || strings.HasPrefix(l, "__"):
+			panic(fmt.Sprintf("metrics: %s: invalid label name %q", name, l))
+		case l == "le" && typ == "histogram":
+			panic(fmt.Sprintf("metrics: %s: label \"le\" is reserved for histogram buckets", name))
+		case seen[l]:
+			panic(fmt.Sprintf("metrics: %s: label %q given twice", name, l))
+		}
+		seen[l] = true
+	}
+}
+
+// labelValues makes values acceptable to client_golang, which panics on
+// invalid UTF-8: such bytes become U+FFFD, as the format requires.
+func labelValues(values []string) []string {
+	for i, v := range values {
+		if !utf8Valid(v) {
+			out := append([]string(nil), values...)
+			for j := i; j < len(out); j++ {
+				out[j] = strings.ToValidUTF8(out[j], "\uFFFD")
+			}
+			return out
+		}
+	}
+	return values
 }

@@ -2,35 +2,25 @@ package metrics
 
 import (
 	"math"
-	"runtime"
 	rtm "runtime/metrics"
-	"time"
+
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
-// RegisterRuntime adds gauges of the Go runtime and the process, under the
-// names the Prometheus Go client uses so that common dashboards work:
-// go_goroutines, go_memstats_heap_alloc_bytes, go_memstats_sys_bytes,
-// go_gc_cycles_total, go_info and process_start_time_seconds. Values are
-// read with runtime/metrics at each scrape, which does not stop the world.
+// RegisterRuntime adds the Go runtime and process collectors of
+// client_golang (go_goroutines, go_memstats_*, go_gc_duration_seconds,
+// go_info, process_cpu_seconds_total, process_resident_memory_bytes,
+// process_open_fds, process_start_time_seconds...), so that common
+// dashboards work, plus go_gc_cycles_total, which earlier versions of the
+// node exposed and the Go collector does not.
 func (r *Registry) RegisterRuntime() {
-	for _, m := range []struct {
-		name, help, sample, typ string
-	}{
-		{"go_goroutines", "Number of goroutines that currently exist.", "/sched/goroutines:goroutines", "gauge"},
-		{"go_memstats_heap_alloc_bytes", "Bytes of allocated heap objects.", "/memory/classes/heap/objects:bytes", "gauge"},
-		{"go_memstats_sys_bytes", "Bytes of memory obtained from the operating system.", "/memory/classes/total:bytes", "gauge"},
-		{"go_gc_cycles_total", "Completed garbage collection cycles.", "/gc/cycles/total:gc-cycles", "counter"},
-	} {
-		f := runtimeSample(m.sample)
-		if m.typ == "counter" {
-			r.NewCounterFunc(m.name, m.help, f)
-		} else {
-			r.NewGaugeFunc(m.name, m.help, f)
-		}
+	if err := r.prom.Register(collectors.NewGoCollector()); err != nil {
+		panic("metrics: go collector: " + err.Error())
 	}
-	r.NewGaugeVec("go_info", "Information about the Go environment.", "version").With(runtime.Version()).Set(1)
-	start := float64(time.Now().UnixMilli()) / 1e3
-	r.NewGaugeFunc("process_start_time_seconds", "Start time of the process since the Unix epoch in seconds.", func() float64 { return start })
+	if err := r.prom.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})); err != nil {
+		panic("metrics: process collector: " + err.Error())
+	}
+	r.NewCounterFunc("go_gc_cycles_total", "Completed garbage collection cycles.", runtimeSample("/gc/cycles/total:gc-cycles"))
 }
 
 // runtimeSample returns a function reading one runtime/metrics sample.

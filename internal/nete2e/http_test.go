@@ -89,7 +89,7 @@ func TestSharingAndDecisionsThroughThePages(t *testing.T) {
 	if d, err := officerFI.Get("/hits?show=decided"); err != nil || !strings.Contains(d.Body, "Not the same child") {
 		t.Fatalf("decided list: %v", err)
 	}
-	if d, err := officerFI.Get("/"); err != nil || !strings.Contains(d.Body, `id="dash-hits"`) {
+	if d, err := officerFI.Get("/"); err != nil || !strings.Contains(d.Body, `id="queue-matches_abroad"`) {
 		t.Fatalf("dashboard lacks the hits figure: %v", err)
 	}
 }

@@ -44,5 +44,5 @@ func Handler(apiHandler, webHandler http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(api.Prefix, apiHandler)
 	mux.Handle("/", webHandler)
-	return mux
+	return retryAfter(mux)
 }

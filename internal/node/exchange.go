@@ -85,6 +85,14 @@ func (n *Node) hitQueue() web.HitQueue {
 	return n.Exchange.Hits
 }
 
+// workQueues are the start page's lines the exchange adds.
+func (n *Node) workQueues() []web.WorkQueue {
+	if n.Exchange == nil {
+		return nil
+	}
+	return []web.WorkQueue{web.HitsWorkQueue(n.Exchange.Hits)}
+}
+
 // runExchange runs the sender, the puller and the node's housekeeping with
 // the hub until ctx ends.
 func (n *Node) runExchange(ctx context.Context) {

@@ -34,18 +34,17 @@ type Node struct {
 	DB       *store.DB
 	Auth     *auth.Service
 	Cases    *cases.Service
+	Exchange *Exchange // the link to the network's hub; nil without --hub-url (the node works alone)
 	API      *api.Server
 	Web      *web.Server
 	Metrics  *metrics.Registry
 	Logger   *slog.Logger
 	Now      func() time.Time
-	// Exchange is the link to the network's hub; nil when --hub-url is
-	// not set (the node works alone). ExchangeEvery overrides
-	// HelloInterval (the demo's nodes talk more often).
-	Exchange      *Exchange
-	ExchangeEvery time.Duration
 
 	purge *purgeMetrics
+
+	// ExchangeEvery overrides HelloInterval (the demo's nodes talk more often).
+	ExchangeEvery time.Duration
 }
 
 // Keyring loads the node's keys from the key file or the CHILDCENTRE_KEYS value.
@@ -97,6 +96,7 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 	}
 	n := &Node{Config: c, Keys: kr, DB: db, Metrics: metrics.NewRegistry(), Logger: logger, Now: now}
 	n.purge = newPurgeMetrics(n.Metrics)
+	n.Metrics.RegisterRuntime()
 	// Sealed data follows the key file as 'keys rotate' changes it; the
 	// chain, index and CSRF keys never rotate, so the rest keeps kr.
 	n.LiveKeys = NewLiveKeys(c.KeyFile, kr, logger)
@@ -140,6 +140,7 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		// Names the API tokens that wrote history and timeline entries.
 		TokenNames: tokens.NewService(store.NewTokenStore(db), now),
 		Hits:       n.hitQueue(),
+		WorkQueues: n.workQueues(),
 		FollowUp:   n.followUps(),
 	})
 	if err != nil {
@@ -171,9 +172,9 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
 	go n.sweep(ctx)
+	go n.runExchange(ctx)
 	go n.LiveKeys.Watch(ctx, 0)
 	go n.retain(ctx, purgeDelay)
-	go n.runExchange(ctx)
 
 	errc := make(chan error, 1)
 	go func() {

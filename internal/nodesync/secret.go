@@ -80,6 +80,13 @@ type Secrets struct {
 	current *secretMessage
 }
 
+func (s *Secrets) log() *slog.Logger {
+	if s.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Logger
+}
+
 func (s *Secrets) now() time.Time {
 	if s.Now == nil {
 		return time.Now().UTC().Truncate(time.Microsecond)
@@ -178,8 +185,11 @@ func (s *Secrets) Init(ctx context.Context) (string, error) {
 	m := &secretMessage{Secret: secret, KeyID: linkage.KeyID(secret), Origin: s.Country, Created: s.now()}
 	var msgs []*cases.OutboxMessage
 	if s.Peers != nil {
+		// A hub out of reach does not stop the secret: the node's hello
+		// loop shares it with the nodes lacking it once the hub answers.
 		if msgs, err = s.sealFor(ctx, m, nil); err != nil {
-			return "", err
+			s.log().Warn("network: the linkage secret is made but not yet shared", "err", err)
+			msgs = nil
 		}
 	}
 	if err := s.keep(ctx, m, "init", msgs); err != nil {
@@ -237,7 +247,7 @@ func (s *Secrets) sealFor(ctx context.Context, m *secretMessage, only []string) 
 		}
 		sealed, err := s.Peers.Seal(c, SecretKind, plain)
 		if err != nil {
-			s.Logger.Warn("network: cannot seal the linkage secret to a node", "country", cc, "err", err)
+			s.log().Warn("network: cannot seal the linkage secret to a node", "country", cc, "err", err)
 			continue
 		}
 		msg, err := message(exchange.Envelope{Type: exchange.TypeSealed,

@@ -123,23 +123,29 @@ func (tx casesTx) Encodings(ctx context.Context, country auth.Country, tokens []
 	if len(tokens) == 0 && birthYear == 0 {
 		return nil, nil
 	}
-	cond, args := inCountry("c.country", country, nil)
+	// One SELECT per block, joined by UNION: each uses its own index
+	// (child_tokens_lookup, children_birth). Written as one WHERE with OR,
+	// both engines scanned every child of the country, reading each row.
 	var blocks []string
+	var args []any
+	cond, cargs := inCountry("c.country", country, nil)
 	if len(tokens) > 0 {
 		tcond, targs := inCountry("t.country", country, nil)
 		args = append(args, targs...)
 		for _, t := range tokens {
 			args = append(args, t)
 		}
-		blocks = append(blocks, `c.id IN (SELECT t.child_id FROM child_tokens t WHERE 1 = 1`+tcond+
-			` AND t.token IN (`+placeholders(len(tokens))+`))`)
+		args = append(args, cargs...)
+		blocks = append(blocks, `SELECT c.id, c.birth_year, c.linkage FROM children c WHERE c.id IN (SELECT t.child_id FROM child_tokens t WHERE 1 = 1`+tcond+
+			` AND t.token IN (`+placeholders(len(tokens))+`)) AND c.linkage IS NOT NULL`+cond)
 	}
 	if birthYear != 0 {
-		blocks = append(blocks, `(c.birth_year BETWEEN ? AND ? AND c.sex = ?)`)
+		args = append(args, cargs...)
 		args = append(args, birthYear-1, birthYear+1, string(sex))
+		blocks = append(blocks, `SELECT c.id, c.birth_year, c.linkage FROM children c WHERE 1 = 1`+cond+
+			` AND c.birth_year BETWEEN ? AND ? AND c.sex = ? AND c.linkage IS NOT NULL`)
 	}
-	rows, err := tx.query(ctx, `SELECT c.id, c.birth_year, c.linkage FROM children c WHERE c.linkage IS NOT NULL`+cond+
-		` AND (`+strings.Join(blocks, " OR ")+`) ORDER BY c.id DESC LIMIT ?`, append(args, limit)...)
+	rows, err := tx.query(ctx, `SELECT id, birth_year, linkage FROM (`+strings.Join(blocks, " UNION ")+`) b ORDER BY id DESC LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, dbErr(err, op)
 	}

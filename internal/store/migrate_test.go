@@ -15,7 +15,7 @@ import (
 )
 
 // wantMigrations are the migrations this binary ships, in order.
-var wantMigrations = []string{"0001_auth", "0002_audit", "0003_cases", "0004_api_tokens", "0005_authorship", "0020_hub", "0030_exchange_node"}
+var wantMigrations = []string{"0001_auth", "0002_audit", "0003_cases", "0004_api_tokens", "0005_authorship", "0010_health", "0020_hub", "0030_exchange_node"}
 
 func TestMigrateIdempotentAndRecorded(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {

@@ -47,7 +47,14 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 	return db.run(ctx, false, fn)
 }
 
-func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err error) {
+func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) error {
+	if write && db.d == sqliteDialect {
+		return db.settle(write, db.groupUpdate(ctx, fn))
+	}
+	return db.settle(write, db.run1(ctx, write, fn))
+}
+
+func (db *DB) run1(ctx context.Context, write bool, fn func(*Tx) error) (err error) {
 	pool, opts := db.write, &sql.TxOptions{}
 	if !write {
 		pool, opts.ReadOnly = db.read, true

@@ -88,6 +88,11 @@ func (s *Server) csrf(rt *Route, next http.Handler) http.Handler {
 			s.csrfDenied(w, r, "cross-origin request")
 			return
 		}
+		if r.ContentLength > maxFormBytes {
+			// Answered before reading: no 100 Continue, no body.
+			s.renderStatus(w, r, http.StatusRequestEntityTooLarge)
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 		if err := r.ParseForm(); err != nil {
 			var tooLarge *http.MaxBytesError

@@ -39,10 +39,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "dashboard", &page{
 		TitleKey: "dash.title",
-		Data: struct {
-			Capabilities []capability
-			Hits         *hitSummary
-		}{caps, s.hitSummary(r)},
+		Data:     s.dashboardData(r, caps),
 	})
 }
 

@@ -132,19 +132,8 @@ func (s *Server) caseSharing(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// hitSummary is the dashboard's figure of possible matches abroad; nil
-// when there is nothing to show (no hub, or a role without the queue).
-type hitSummary struct{ Open int }
-
-func (s *Server) hitSummary(r *http.Request) *hitSummary {
-	st := state(r)
-	if s.deps.Hits == nil || !st.principal.User.Role.Can(auth.PermCasesRead) {
-		return nil
-	}
-	n, err := s.deps.Hits.Open(r.Context(), st.actor())
-	if err != nil {
-		s.log.Warn("dashboard: counting hits failed", "err", err)
-		return nil
-	}
-	return &hitSummary{Open: n}
+// HitsWorkQueue is the start page's line of possible matches abroad
+// waiting for a decision (Deps.WorkQueues).
+func HitsWorkQueue(q HitQueue) WorkQueue {
+	return WorkQueue{Name: "matches_abroad", TitleKey: "hits.dash", Href: "/hits", Permission: auth.PermCasesRead, Count: q.Open}
 }

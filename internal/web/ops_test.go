@@ -57,10 +57,10 @@ func TestMetrics(t *testing.T) {
 	e.do(h, req{method: "POST", path: "/signin", noCSRF: true})
 	text := e.metricsText(t)
 	for _, re := range []string{
-		`childcentre_http_requests_total\{method="GET",route="GET /signin",code="200"\} 2`,
-		`childcentre_http_requests_total\{method="GET",route="/",code="404"\} 1`,
-		`childcentre_http_requests_total\{method="POST",route="POST /signin",code="401"\} 1`,
-		`childcentre_http_requests_total\{method="POST",route="POST /signin",code="403"\} 1`,
+		`childcentre_http_requests_total\{code="200",method="GET",route="GET /signin"\} 2`,
+		`childcentre_http_requests_total\{code="404",method="GET",route="/"\} 1`,
+		`childcentre_http_requests_total\{code="401",method="POST",route="POST /signin"\} 1`,
+		`childcentre_http_requests_total\{code="403",method="POST",route="POST /signin"\} 1`,
 		`childcentre_http_request_duration_seconds_count\{method="GET",route="GET /signin"\} 2`,
 		`childcentre_signin_failures_total\{reason="password"\} 1`,
 		`childcentre_csrf_rejections_total 1`,

@@ -84,8 +84,11 @@ type Deps struct {
 	// Network is the hub's view of the network (nil on a node: the
 	// network pages answer 404 and are not in the navigation).
 	Network NetworkView
-	Metrics *metrics.Registry // nil: a private registry
-	Logger  *slog.Logger      // nil: discard
+	// WorkQueues are added to the start page's built-in work queues
+	// (other parts of the node: possible matches abroad, follow-ups due).
+	WorkQueues []WorkQueue
+	Metrics    *metrics.Registry // nil: a private registry
+	Logger     *slog.Logger      // nil: discard
 }
 
 // Server is the web interface of a node. It is safe for concurrent use.

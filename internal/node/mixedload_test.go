@@ -1,0 +1,322 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cbss-egcc/childcentre/internal/auth"
+	"github.com/cbss-egcc/childcentre/internal/cases"
+	"github.com/cbss-egcc/childcentre/internal/store/storetest"
+	"github.com/cbss-egcc/childcentre/internal/synth"
+	"github.com/cbss-egcc/childcentre/internal/webtest"
+)
+
+// Settings of BenchmarkMixedLoad, from the environment.
+const (
+	EnvLoadChildren = "CHILDCENTRE_LOAD_CHILDREN"   // children in the registry before the load (20000)
+	EnvLoadRate     = "CHILDCENTRE_LOAD_RATE"       // open-loop offered rate, requests/s (300; 0: no open loop)
+	EnvLoadSeconds  = "CHILDCENTRE_LOAD_SECONDS"    // duration of each phase (10)
+	EnvLoadSearch   = "CHILDCENTRE_LOAD_SEARCH"     // "GET /children" or e.g. "POST /children/search"
+	EnvLoadProfile  = "CHILDCENTRE_LOAD_CPUPROFILE" // file for a CPU profile of the saturation phase
+)
+
+func envInt(tb testing.TB, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		tb.Fatalf("%s=%q: want a number", name, v)
+	}
+	return n
+}
+
+// BenchmarkMixedLoad is the node's load test: 50 signed-in officers,
+// 70% searches by name and 30% registrations through the web pages, on a
+// registry of 20,000 children, first closed-loop (each session sends its
+// next request when the last is answered: the saturation throughput),
+// then open-loop at a fixed offered rate (latency from the moment each
+// request was due, so a stalled server is not flattered):
+//
+//	go test -run '^$' -bench MixedLoad -benchtime 1x -timeout 30m ./internal/node/
+//	CHILDCENTRE_TEST_POSTGRES=postgres://... (adds the postgres run)
+//	CHILDCENTRE_LOAD_RATE=300 CHILDCENTRE_LOAD_SECONDS=10 CHILDCENTRE_LOAD_CHILDREN=20000
+//	CHILDCENTRE_LOAD_SEARCH="POST /children/search" (a search sent as a form)
+//	CHILDCENTRE_LOAD_CPUPROFILE=cpu.pprof (profile of the saturation phase)
+//
+// It prints requests/s and p50/p95/p99 of both phases and reports them as
+// benchmark metrics.
+func BenchmarkMixedLoad(b *testing.B) {
+	for _, be := range []string{"sqlite", "postgres"} {
+		b.Run(be, func(b *testing.B) {
+			url := storetest.SQLiteURL(b)
+			if be == "postgres" {
+				url = storetest.PostgresURL(b)
+			}
+			mixedLoad(b, url)
+		})
+	}
+}
+
+// loadRun is one mixed-load setup: a node, its registry, signed-in users.
+type loadRun struct {
+	base     string
+	names    []string // full names in the registry, for searches
+	sessions []*loadSession
+	search   [2]string // method, path
+}
+
+type loadSession struct {
+	http *http.Client // the signed-in browser, not following redirects
+	csrf string
+}
+
+func mixedLoad(b *testing.B, dbURL string) {
+	n, base := startNode(b, dbURL)
+	lr := &loadRun{base: base}
+	method, path, ok := strings.Cut(os.Getenv(EnvLoadSearch), " ")
+	if !ok {
+		method, path = "GET", "/children"
+	}
+	lr.search = [2]string{method, path}
+	k := envInt(b, EnvLoadChildren, 20000)
+	start := time.Now()
+	lr.names = seedRegistry(b, n, k)
+	b.Logf("seeded %d children in %.1f s", k, time.Since(start).Seconds())
+	users := seedOfficers(b, n, "mixed", sessions)
+	for _, u := range users {
+		c := webtest.New(base)
+		p, err := c.SignIn(u.name, u.password, u.secret, time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		hc := *c.HTTP
+		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		lr.sessions = append(lr.sessions, &loadSession{http: &hc, csrf: p.CSRF()})
+		b.Cleanup(c.Close)
+	}
+	secs := time.Duration(envInt(b, EnvLoadSeconds, 10)) * time.Second
+	rate := envInt(b, EnvLoadRate, 300)
+
+	b.ResetTimer()
+	if f := os.Getenv(EnvLoadProfile); f != "" {
+		out, err := os.Create(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pprof.StartCPUProfile(out)
+		defer func() { pprof.StopCPUProfile(); out.Close() }()
+	}
+	cpu0 := cpuTime()
+	sat := lr.closedLoop(b, secs)
+	sat.cpu = (cpuTime() - cpu0) / time.Duration(max(1, len(sat.lat)))
+	if f := os.Getenv(EnvLoadProfile); f != "" {
+		pprof.StopCPUProfile()
+	}
+	var open loadResult
+	if rate > 0 {
+		open = lr.openLoop(b, secs, rate)
+	}
+	b.StopTimer()
+	b.Logf("closed loop, %d sessions: %s", sessions, sat)
+	if rate > 0 {
+		b.Logf("open loop at %d/s offered: %s", rate, open)
+	}
+	b.ReportMetric(sat.rps, "sat-req/s")
+	b.ReportMetric(sat.p(95), "sat-p95-ms")
+	b.ReportMetric(float64(sat.cpu.Microseconds())/1000, "cpu-ms/req")
+	b.ReportMetric(open.rps, "open-req/s")
+	b.ReportMetric(open.p(50), "open-p50-ms")
+	b.ReportMetric(open.p(95), "open-p95-ms")
+	b.ReportMetric(open.p(99), "open-p99-ms")
+}
+
+// seedRegistry imports k synthetic children and returns their full names.
+func seedRegistry(tb testing.TB, n *Node, k int) []string {
+	tb.Helper()
+	regs := make([]cases.Registration, 0, k)
+	var names []string
+	err := synth.Stream(synth.Options{Records: k, Seed: 11, Countries: []string{"SE"}}, func(r synth.Record) error {
+		c := cases.ChildInput{NationalRef: r.ID, GivenNames: r.GivenName, FamilyName: r.FamilyName, Sex: cases.SexUnknown}
+		if c.GivenNames == "" && c.FamilyName == "" {
+			c.GivenNames = "unknown"
+		}
+		if b, ok := r.BirthDate(); ok && !b.After(r.Registered) {
+			c.BirthDate = r.DateOfBirth
+		}
+		i := len(regs)
+		regs = append(regs, cases.Registration{Child: c, Case: cases.CaseInput{
+			Category: cases.Categories[i%len(cases.Categories)], Evidence: cases.EvidenceLevels[i%len(cases.EvidenceLevels)],
+			OpenedAt: r.Registered}})
+		if name := strings.TrimSpace(c.GivenNames + " " + c.FamilyName); name != "unknown" {
+			names = append(names, name)
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := n.Cases.Import(context.Background(), auth.SystemActor, regs, false); err != nil {
+		tb.Fatal(err)
+	}
+	return names
+}
+
+// one sends one request of the mix as session s: a search (70%) or a
+// registration (30%), and reports whether it was answered as expected.
+func (lr *loadRun) one(s *loadSession, rng *rand.Rand) error {
+	var req *http.Request
+	want := http.StatusOK
+	if rng.IntN(10) < 7 {
+		q := lr.names[rng.IntN(len(lr.names))]
+		if lr.search[0] == "GET" {
+			req, _ = http.NewRequest("GET", lr.base+lr.search[1]+"?"+url.Values{"q": {q}}.Encode(), nil)
+		} else {
+			req, _ = http.NewRequest(lr.search[0], lr.base+lr.search[1], strings.NewReader(url.Values{"q": {q}, "csrf": {s.csrf}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+	} else {
+		f := url.Values{
+			"given_names": {loadName(rng)}, "family_name": {loadName(rng)}, "birth_date": {"2012"}, "sex": {"female"},
+			"citizenships": {"AF"}, "category": {"unaccompanied"}, "evidence": {"presumed"}, "step": {"check"},
+			"csrf": {s.csrf},
+		}
+		req, _ = http.NewRequest("POST", lr.base+"/children", strings.NewReader(f.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		want = http.StatusSeeOther
+	}
+	res, err := s.http.Do(req)
+	if err != nil {
+		return err
+	}
+	res.Body.Close()
+	if res.StatusCode != want && res.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s %s: status %d", req.Method, req.URL.Path, res.StatusCode)
+	}
+	return nil
+}
+
+// loadName is a made-up name that matches nobody, so that a registration
+// is not held up by possible duplicates.
+func loadName(rng *rand.Rand) string {
+	b := []byte{byte('A' + rng.IntN(26))}
+	for range 6 + rng.IntN(4) {
+		b = append(b, byte('a'+rng.IntN(26)))
+	}
+	return string(b)
+}
+
+// loadResult is a phase's throughput and latencies.
+type loadResult struct {
+	cpu    time.Duration // CPU time of this process (server and load) per request
+	rps    float64
+	lat    []time.Duration // sorted
+	failed int64
+}
+
+func (r loadResult) p(q int) float64 {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	return float64(r.lat[min(len(r.lat)-1, len(r.lat)*q/100)].Microseconds()) / 1000
+}
+
+func (r loadResult) String() string {
+	s := fmt.Sprintf("%.0f requests/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms (%d requests, %d failed)",
+		r.rps, r.p(50), r.p(95), r.p(99), len(r.lat), r.failed)
+	if r.cpu > 0 {
+		s += fmt.Sprintf("; %.2f ms of CPU per request (server and load generator)", float64(r.cpu.Microseconds())/1000)
+	}
+	return s
+}
+
+// cpuTime is the CPU time (user and system) this process has used: a
+// figure that other processes on a shared machine change less than
+// throughput.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func newResult(lat [][]time.Duration, elapsed time.Duration, failed int64) loadResult {
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	return loadResult{rps: float64(len(all)) / elapsed.Seconds(), lat: all, failed: failed}
+}
+
+// closedLoop runs every session flat out for d.
+func (lr *loadRun) closedLoop(tb testing.TB, d time.Duration) loadResult {
+	lat := make([][]time.Duration, len(lr.sessions))
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	end := start.Add(d)
+	for i, s := range lr.sessions {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(i), 1))
+			for time.Now().Before(end) {
+				t0 := time.Now()
+				if err := lr.one(s, rng); err != nil {
+					if failed.Add(1) == 1 {
+						tb.Log(err)
+					}
+					continue
+				}
+				lat[i] = append(lat[i], time.Since(t0))
+			}
+		})
+	}
+	wg.Wait()
+	return newResult(lat, time.Since(start), failed.Load())
+}
+
+// openLoop sends rate requests per second for d, each taken by a free
+// session; latency counts from when the request was due.
+func (lr *loadRun) openLoop(tb testing.TB, d time.Duration, rate int) loadResult {
+	due := make(chan time.Time, rate*int(d/time.Second+1))
+	lat := make([][]time.Duration, len(lr.sessions))
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	for i, s := range lr.sessions {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(i), 2))
+			for t := range due {
+				if err := lr.one(s, rng); err != nil {
+					if failed.Add(1) == 1 {
+						tb.Log(err)
+					}
+					continue
+				}
+				lat[i] = append(lat[i], time.Since(t))
+			}
+		})
+	}
+	start := time.Now()
+	interval := time.Second / time.Duration(rate)
+	total := int(d / interval)
+	for k := range total {
+		t := start.Add(time.Duration(k) * interval)
+		time.Sleep(time.Until(t))
+		due <- t
+	}
+	close(due)
+	wg.Wait()
+	return newResult(lat, time.Since(start), failed.Load())
+}
