@@ -46,7 +46,7 @@ func signIn(t *testing.T, base, user, password string, secret []byte) []chromedp
 		chromedp.WaitVisible(chromedp.ID("code")),
 		chromedp.SendKeys(chromedp.ID("code"), code),
 		chromedp.Click(chromedp.CSS("form[action='/signin/code'] button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("#dash-hits")),
+		chromedp.WaitVisible(chromedp.CSS("#queue-matches_abroad")),
 	}
 }
 
