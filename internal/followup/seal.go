@@ -42,7 +42,10 @@ func (s *Service) sealTo(ctx context.Context, country string, m exchange.FollowU
 		}
 		sealed, err := s.Peers.Seal(c, exchange.KindFollowUp, plain)
 		if err != nil {
-			return nil, errs.E(errs.Unavailable, "follow-up: the other node's certificate is not valid (expired or revoked)")
+			// Nothing leaves for a node whose certificate is revoked or
+			// expired; the refusal is audited like a refused message.
+			return nil, s.refuse(ctx, country, m.Thread, "recipient_not_valid",
+				errs.E(errs.Unavailable, "follow-up: the other node's certificate is not valid (expired or revoked)"))
 		}
 		e := exchange.Envelope{ID: cases.NewMessageID(), Type: exchange.TypeSealed,
 			Sealed: &exchange.Sealed{To: country, Kind: exchange.KindFollowUp, Ciphertext: sealed}}
@@ -102,6 +105,8 @@ func (s *Service) Receive(ctx context.Context, n *exchange.Sealed) error {
 var errReplay = errs.E(errs.Conflict, "follow-up: a message already received (replay)")
 
 // refuse audits a refused message and returns err.
+// The country is the sender of a refused message, or the recipient of one
+// that could not be sealed.
 func (s *Service) refuse(ctx context.Context, from, thread, code string, err error) error {
 	target := "country:" + from
 	if thread != "" {

@@ -15,6 +15,7 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/errs"
 	"github.com/cbss-egcc/childcentre/internal/exchange"
 	"github.com/cbss-egcc/childcentre/internal/followup"
+	"github.com/cbss-egcc/childcentre/internal/pki"
 )
 
 // auditOf lists a node's audit records of an action, oldest first.
@@ -195,6 +196,32 @@ func TestFollowUpRequestGrantRead(t *testing.T) {
 	for _, want := range []string{"refused:replay from SE", "refused:unverified from SE", "refused:unverified from FI"} {
 		if !slices.Contains(rej, want) {
 			t.Errorf("FI's audit of refused messages %q lacks %q", rej, want)
+		}
+	}
+
+	// Revoked: FI's certificate is revoked. SE seals nothing more to FI,
+	// and refuses what FI sealed before.
+	fromFI, err := fi.Exchange.Secrets.Peers.Seal(se.Exchange.Identity.Bundle.Cert, exchange.KindFollowUp, plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pki.Revoke(n.ca.Dir, pki.FormatSerial(fi.Exchange.Identity.Bundle.Cert.SerialNumber), "keyCompromise"); err != nil {
+		t.Fatal(err)
+	}
+	if err := se.Exchange.Identity.CRL.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	in.Urgency = followup.Urgent // leaves at once: sealed now
+	if _, err := se.Exchange.FollowUp.Create(ctx, officer("SE"), hit.ID, in); errOf(err) != "unavailable" {
+		t.Errorf("a request to a revoked node: %v", err)
+	}
+	if err := se.Exchange.FollowUp.Receive(ctx, &exchange.Sealed{From: "FI", Kind: exchange.KindFollowUp, Ciphertext: fromFI}); err == nil {
+		t.Error("a message from a revoked node was accepted")
+	}
+	rej = details(auditOf(t, se, audit.ActDisclosureReject))
+	for _, want := range []string{"refused:recipient_not_valid from FI", "refused:unverified from FI"} {
+		if !slices.Contains(rej, want) {
+			t.Errorf("SE's audit of refused messages %q lacks %q", rej, want)
 		}
 	}
 
