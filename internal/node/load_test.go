@@ -52,7 +52,7 @@ func openNode(tb testing.TB, dbURL string, now func() time.Time, mod func(*confi
 	if err := crypto.GenerateKeyFile(keyFile); err != nil {
 		tb.Fatal(err)
 	}
-	c := &config.Config{Role: "node", Country: "SE", Listen: "127.0.0.1:0", DatabaseURL: dbURL, KeyFile: keyFile,
+	c := &config.Config{Role: "node", Country: "SE", Listen: "127.0.0.1:0", DatabaseURL: dbURL, KeyFile: keyFile, NetworkSchema: "child",
 		LogLevel: "error", LogFormat: "json", Language: "en",
 		IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour, ShutdownTimeout: 5 * time.Second}
 	if mod != nil {

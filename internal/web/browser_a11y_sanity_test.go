@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -14,6 +16,11 @@ import (
 // are reported.
 func TestBrowserAxeFindsViolations(t *testing.T) {
 	tb := newTab(t)
+	// axe-core takes a moment: a deadline of its own, as in
+	// TestBrowserAccessibility.
+	ctx, cancel := context.WithTimeout(tb.tabCtx, 2*time.Minute)
+	defer cancel()
+	tb.ctx = ctx
 	tb.open("/signin")
 	if _, err := chromedp.Run(tb.ctx, chromedp.Evaluate[bool](`document.querySelector('main').append(
 		document.createElement('img'), document.createElement('input')); true`)); err != nil {
