@@ -1,8 +1,10 @@
 package nete2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -199,6 +201,17 @@ func TestFollowUpRequestGrantRead(t *testing.T) {
 		}
 	}
 
+	// The request received above waits for FI's decision: 15 days on, it
+	// is overdue on FI's gauge.
+	if got := nodeMetric(t, fi, "childcentre_followup_overdue"); got != 0 {
+		t.Errorf("overdue before any deadline: %v", got)
+	}
+	fi.offset.Store(int64(15 * 24 * time.Hour))
+	if got := nodeMetric(t, fi, "childcentre_followup_overdue"); got != 1 {
+		t.Errorf("childcentre_followup_overdue on FI 15 days on = %v, want 1", got)
+	}
+	fi.offset.Store(0)
+
 	// Revoked: FI's certificate is revoked. SE seals nothing more to FI,
 	// and refuses what FI sealed before.
 	fromFI, err := fi.Exchange.Secrets.Peers.Seal(se.Exchange.Identity.Bundle.Cert, exchange.KindFollowUp, plain)
@@ -235,6 +248,22 @@ func TestFollowUpRequestGrantRead(t *testing.T) {
 			}
 		}
 	}
+}
+
+// nodeMetric reads one of a node's metrics.
+func nodeMetric(t testing.TB, tn *testNode, name string) float64 {
+	t.Helper()
+	var b bytes.Buffer
+	tn.Metrics.WriteTo(&b)
+	for _, l := range strings.Split(b.String(), "\n") {
+		if v, ok := strings.CutPrefix(l, name+" "); ok {
+			var f float64
+			fmt.Sscan(v, &f)
+			return f
+		}
+	}
+	t.Fatalf("the node has no metric %s", name)
+	return 0
 }
 
 func errOf(err error) string {
