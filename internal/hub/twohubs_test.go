@@ -75,11 +75,12 @@ func TestTwoHubsOnPostgres(t *testing.T) {
 	k := 0
 	for country, msgs := range byCountry {
 		k++
+		first := k
 		up.Add(1)
 		go func() {
 			defer up.Done()
 			for i := 0; i < len(msgs); i += 3 {
-				h := hubs[(i/3+k)%2]
+				h := hubs[(i/3+first)%2]
 				if _, err := h.Accept(ctx, peer(country), msgs[i:min(i+3, len(msgs))], 0); err != nil {
 					t.Error(err)
 					return
