@@ -72,6 +72,15 @@ const (
 	ActNetworkSecret = "network.secret"
 )
 
+// Actions of follow-up requests and missing-child alerts (issue 11).
+const (
+	ActDisclosureApprove = "disclosure.approve"
+	ActDisclosureReject  = "disclosure.reject"
+	ActAlertRaise        = "alert.raise"
+	ActAlertCancel       = "alert.cancel"
+	ActAlertSighting     = "alert.sighting"
+)
+
 // ActionInfo is one catalogued action.
 type ActionInfo struct {
 	Name    string
@@ -136,6 +145,11 @@ var catalogue = []ActionInfo{
 	{ActSiteStatus, "An item of the public site changed status: review, published, scheduled, archived (Detail)."},
 	{ActSiteRestore, "An earlier revision of a site item was restored."},
 	{ActSiteAttach, "A file was attached to or removed from a site item."},
+	{ActDisclosureApprove, "A supervisor approved a follow-up request (suspicion only, or immediate danger) before it left."},
+	{ActAlertRaise, "A missing-child alert was raised on the network (Detail: urgency, location protection)."},
+	{ActAlertCancel, "A missing-child alert was cancelled: the child was found."},
+	{ActAlertSighting, "A possible sighting of a child under a missing-child alert was notified (Detail: the other country, or the instruction)."},
+	{ActDisclosureReject, "A sealed follow-up message was refused: altered, signed by another country, sealed to another node, from a revoked node or replayed (Detail)."},
 }
 
 var meanings = func() map[string]string {

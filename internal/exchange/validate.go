@@ -50,7 +50,7 @@ func (e *Envelope) Validate() *Problem {
 		return invalid("id: 1 to 64 letters, digits or . _ : -")
 	}
 	set := 0
-	for _, p := range []bool{e.Upsert != nil, e.Withdraw != nil, e.Decision != nil, e.Sealed != nil} {
+	for _, p := range []bool{e.Upsert != nil, e.Withdraw != nil, e.Decision != nil, e.Sealed != nil, e.Alert != nil} {
 		if p {
 			set++
 		}
@@ -103,6 +103,11 @@ func (e *Envelope) Validate() *Problem {
 		case len(s.Ciphertext) == 0 || len(s.Ciphertext) > MaxSealedBytes:
 			return invalid("sealed.ciphertext: 1 to %d bytes", MaxSealedBytes)
 		}
+	case TypeAlertRaise, TypeAlertCancel:
+		if e.Alert == nil {
+			return invalid("type %s needs alert", e.Type)
+		}
+		return e.Alert.validate(e.Type)
 	default:
 		return invalid("type: not a message type of version %d", Version)
 	}

@@ -62,6 +62,7 @@ type Envelope struct {
 	Withdraw *Withdraw    `json:"withdraw,omitempty"`
 	Decision *HitDecision `json:"decision,omitempty"`
 	Sealed   *Sealed      `json:"sealed,omitempty"`
+	Alert    *Alert       `json:"alert,omitempty"` // alert.raise, alert.cancel (wire_alert.go)
 }
 
 // Batch is what a node posts to /exchange/v1/messages.
@@ -185,6 +186,7 @@ type Notice struct {
 	CreatedAt time.Time `json:"created_at"`
 	Hit       *Hit      `json:"hit,omitempty"`
 	Sealed    *Sealed   `json:"sealed,omitempty"`
+	Sighting  *Sighting `json:"sighting,omitempty"` // alert.sighting, alert.withdrawn (wire_alert.go)
 }
 
 // Inbox is the hub's answer to GET /exchange/v1/inbox?after=SEQ.

@@ -88,7 +88,11 @@ func (s *Service) acceptOne(ctx context.Context, tx Tx, from exchange.Peer, m *e
 	case exchange.TypeSealed:
 		sl := *m.Sealed
 		sl.From = from.Country
+		s.al.relayed.Inc()
 		return ok, false, tx.AddNotice(ctx, sl.To, &exchange.Notice{Type: exchange.NoticeSealed, CreatedAt: s.now(), Sealed: &sl})
+	case exchange.TypeAlertRaise, exchange.TypeAlertCancel:
+		res, err := s.acceptAlert(ctx, tx, from.Country, m)
+		return res, false, err
 	}
 	return refused(m.ID, exchange.CodeInvalid, "unknown message type"), false, nil
 }

@@ -115,6 +115,9 @@ func (s *Service) MatchOnce(ctx context.Context) (int, error) {
 			}
 			hits += n
 		}
+		if err := s.alertSightings(ctx, tx, jobs); err != nil {
+			return err
+		}
 		if hits > 0 {
 			if err := tx.AddCounter(ctx, "hits_issued", int64(hits)); err != nil {
 				return err

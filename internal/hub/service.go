@@ -74,6 +74,7 @@ type Service struct {
 	// the matcher yields to accepting (Run).
 	lastAccept atomic.Int64
 	met        *hubMetrics
+	al         *alertMetrics // alerts.go
 	lat        latencies
 
 	// mu guards the in-memory index's bookkeeping and serialises refresh.
@@ -143,6 +144,7 @@ func New(st Store, cfg Config) (*Service, error) {
 		idx:  map[string]*keyIndex{}, where: map[int64]slot{}, perCountry: map[string]int{},
 	}
 	s.met = newHubMetrics(cfg.Metrics, s)
+	s.al = newAlertMetrics(cfg.Metrics, st)
 	return s, nil
 }
 

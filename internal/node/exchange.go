@@ -10,6 +10,7 @@ import (
 
 	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/exchange"
+	"github.com/cbss-egcc/childcentre/internal/followup"
 	"github.com/cbss-egcc/childcentre/internal/network"
 	"github.com/cbss-egcc/childcentre/internal/nodesync"
 	"github.com/cbss-egcc/childcentre/internal/pki"
@@ -28,6 +29,7 @@ type Exchange struct {
 	Puller   *nodesync.Puller
 	Hits     *nodesync.Hits
 	Store    nodesync.Store
+	FollowUp *followup.Service // follow-up requests (followup.go)
 
 	resync sync.Mutex
 }
@@ -70,6 +72,7 @@ func (n *Node) openExchange(ctx context.Context) error {
 	x.Secrets.Changed = func() { n.Resync(context.Background()) }
 	n.Cases.SetSharing(x.Sharer)
 	n.Exchange = x
+	n.openFollowUp(x)
 	return nil
 }
 

@@ -158,6 +158,7 @@ func Open(ctx context.Context, c *config.Config, logger *slog.Logger, now func()
 		Stats:      store.NewStatsStore(db),
 		Hits:       n.hitQueue(),
 		WorkQueues: n.workQueues(),
+		FollowUp:   n.followUps(),
 	})
 	if err != nil {
 		db.Close()

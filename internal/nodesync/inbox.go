@@ -24,6 +24,12 @@ type Puller struct {
 	Logger    *slog.Logger
 	Now       func() time.Time
 	Poll      time.Duration // how often the inbox is read; 1s when 0
+	// Other receives sealed messages of the kinds other packages own
+	// (follow-up requests, internal/followup); nil: they are passed over.
+	Other func(ctx context.Context, s *exchange.Sealed) error
+	// OtherNotice receives notices of the types other packages own
+	// (missing-child sightings); nil: they are passed over.
+	OtherNotice func(ctx context.Context, n exchange.Notice) error
 
 	received *metrics.Counter
 }
@@ -98,10 +104,11 @@ func (p *Puller) PullOnce(ctx context.Context) (bool, error) {
 	}
 	last := after
 	var sealed []*exchange.Sealed
+	var others []exchange.Notice
 	fresh := 0
 	now := p.Now().UTC().Truncate(time.Microsecond)
 	err = p.Store.Update(ctx, func(tx Tx) error {
-		fresh = 0
+		fresh, others = 0, others[:0]
 		for _, n := range in.Notices {
 			last = max(last, n.Seq)
 			switch {
@@ -119,6 +126,8 @@ func (p *Puller) PullOnce(ctx context.Context) (bool, error) {
 				}
 			case n.Type == exchange.NoticeSealed && n.Sealed != nil:
 				sealed = append(sealed, n.Sealed)
+			default:
+				others = append(others, n)
 			}
 		}
 		return nil
@@ -132,6 +141,15 @@ func (p *Puller) PullOnce(ctx context.Context) (bool, error) {
 			// this version does not know) is logged and passed over: reading
 			// it again would not help.
 			p.Logger.Warn("exchange: a sealed message was refused", "from", s.From, "kind", s.Kind, "err", err)
+		}
+	}
+	for _, n := range others {
+		if p.OtherNotice == nil {
+			break
+		}
+		// Stored before the cursor moves past it: a failure reads it again.
+		if err := p.OtherNotice(ctx, n); err != nil {
+			return false, err
 		}
 	}
 	if p.received != nil && fresh > 0 {
@@ -161,6 +179,9 @@ func (p *Puller) open(ctx context.Context, s *exchange.Sealed) error {
 			return nil
 		}
 		return p.Secrets.Receive(ctx, s)
+	}
+	if p.Other != nil {
+		return p.Other(ctx, s)
 	}
 	return nil
 }

@@ -102,16 +102,16 @@ func (tx hubTx) AddNotice(ctx context.Context, country string, n *exchange.Notic
 	}
 	at := tx.timeOr(&n.CreatedAt)
 	err := tx.queryRow(ctx, `INSERT INTO hub_inbox (country, type, created_at, hit_key, local_ref, other_country,
-			other_ref, band, sealed_from, sealed_kind, ciphertext)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
-		country, n.Type, tx.t(at), key, local, oc, or, band, from, kind, ct).Scan(&n.Seq)
+			other_ref, band, sealed_from, sealed_kind, ciphertext, sighting)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+		country, n.Type, tx.t(at), key, local, oc, or, band, from, kind, ct, sightingColumn(n.Sighting)).Scan(&n.Seq)
 	return dbErr(err, "store: add notice")
 }
 
 // Notices implements hub.Tx.
 func (tx hubTx) Notices(ctx context.Context, country string, after int64, limit int) ([]exchange.Notice, error) {
 	rows, err := tx.query(ctx, `SELECT seq, type, created_at, hit_key, local_ref, other_country, other_ref, band,
-			sealed_from, sealed_kind, ciphertext
+			sealed_from, sealed_kind, ciphertext, sighting
 		FROM hub_inbox WHERE country = ? AND seq > ? ORDER BY seq LIMIT ?`, country, after, limit)
 	if err != nil {
 		return nil, dbErr(err, "store: read inbox")
@@ -120,8 +120,10 @@ func (tx hubTx) Notices(ctx context.Context, country string, after int64, limit 
 		var n exchange.Notice
 		var h exchange.Hit
 		var s exchange.Sealed
+		var sg string
 		err := row.Scan(&n.Seq, &n.Type, scanTime{&n.CreatedAt}, &h.ID, &h.LocalRef, &h.OtherCountry, &h.OtherRef,
-			&h.Band, &s.From, &s.Kind, &s.Ciphertext)
+			&h.Band, &s.From, &s.Kind, &s.Ciphertext, &sg)
+		n.Sighting = sightingOf(sg)
 		switch n.Type {
 		case exchange.NoticeHit, exchange.NoticeHitWithdrawn:
 			n.Hit = &h

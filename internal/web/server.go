@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cbss-egcc/childcentre/internal/followup"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -69,6 +70,9 @@ type Deps struct {
 	Ready func(ctx context.Context) error // nil: always ready
 	Keys  Keys
 	Hits  HitQueue // possible matches abroad; nil on a node without a hub
+	// FollowUp is the follow-up workflow (handlers_followup.go); nil on a
+	// node without a hub.
+	FollowUp *followup.Service
 	// Cases is the case registry. Its routes are always registered; while
 	// it is nil they answer 503 (a node that has not wired it).
 	Cases *cases.Service
@@ -156,6 +160,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.met = newWebMetrics(s.deps.Metrics)
 	s.cop = http.NewCrossOriginProtection()
 	s.routes = append(s.routeTable(), s.networkRoutes()...)
+	s.routes = append(s.routes, s.followupRoutes()...)
 	s.handler = s.buildHandler()
 	return s, nil
 }
