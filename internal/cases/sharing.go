@@ -59,6 +59,9 @@ type SharedMeta struct {
 	Evidence   Evidence
 	Registered time.Time
 	Shareable  bool
+	// Case is the case that describes the child to the network, from which
+	// the sharer derives the record's codes for the regional statistics.
+	Case *Case
 }
 
 // OutboxMessage is one message waiting for the hub. ID is the envelope's
@@ -279,7 +282,7 @@ func sharedMeta(c *Child, ks []*Case, decisions map[int64]bool) (SharedMeta, boo
 		return SharedMeta{}, false
 	}
 	return SharedMeta{Sex: c.Sex, BirthYear: c.BirthYear, Category: k.Category, Evidence: k.Evidence,
-		Registered: c.CreatedAt, Shareable: true}, true
+		Registered: c.CreatedAt, Shareable: true, Case: k}, true
 }
 
 // DecideSharing records a supervisor's decision that case caseID, based

@@ -87,6 +87,10 @@ type HubEntry struct {
 	ExchangeURL string            `json:"exchange_url"` // the mutual-TLS exchange nodes use
 	MetricsURL  string            `json:"metrics_url"`
 	Env         map[string]string `json:"env"` // childcentre subcommands with these act on the hub
+	// SiteURL is the public knowledge site's English home page.
+	SiteURL string `json:"site_url"`
+	// StatisticsCSVURL is the published regional figures, as CSV.
+	StatisticsCSVURL string `json:"statistics_csv_url"`
 }
 
 // NodeEntry describes a node in demo.json.
@@ -231,6 +235,8 @@ func resetAccount(ctx context.Context, svc *auth.Service, username string) (*aut
 func printReady(w io.Writer, r Ready, temporary bool) {
 	fmt.Fprintf(w, "Childcentre demo: a region of %d national nodes and the network's hub, on mutual TLS\n\n", len(r.Nodes))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	// The public site first: it is what most people open.
+	fmt.Fprintf(tw, "  site\t%s\t(the network's public knowledge site and regional statistics)\n", r.Hub.SiteURL)
 	fmt.Fprintf(tw, "  hub\t%s\t(exchange %s)\n", r.Hub.URL, r.Hub.ExchangeURL)
 	for _, n := range r.Nodes {
 		fmt.Fprintf(tw, "  node %s\t%s\t\n", n.Country, n.URL)

@@ -68,8 +68,9 @@ func TestDemoRegion(t *testing.T) {
 	r := startDemo(t)
 	defer r.cancel()
 	out := r.out.String()
-	if !strings.Contains(out, "totp SECRET") || strings.Index(out, r.Hub.URL) > strings.Index(out, r.Nodes[0].URL) {
-		t.Errorf("printed details lack the TOTP hint or do not show the hub first:\n%s", out)
+	if !strings.Contains(out, "totp SECRET") || strings.Index(out, r.Hub.URL) > strings.Index(out, r.Nodes[0].URL) ||
+		strings.Index(out, r.Hub.SiteURL) > strings.Index(out, "  hub") {
+		t.Errorf("printed details lack the TOTP hint or do not show the site, then the hub, first:\n%s", out)
 	}
 
 	// demo.json: exactly the contract's keys.
@@ -96,7 +97,7 @@ func TestDemoRegion(t *testing.T) {
 	if got := keysOf(raw); !slices.Equal(got, []string{"hub", "nodes"}) {
 		t.Errorf("demo.json keys %v", got)
 	}
-	if got := keysOf(f["hub"]); !slices.Equal(got, []string{"env", "exchange_url", "metrics_url", "url"}) {
+	if got := keysOf(f["hub"]); !slices.Equal(got, []string{"env", "exchange_url", "metrics_url", "site_url", "statistics_csv_url", "url"}) {
 		t.Errorf("demo.json hub keys %v", got)
 	}
 	var nodes []json.RawMessage

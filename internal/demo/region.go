@@ -104,7 +104,8 @@ func startRegion(ctx context.Context, opt Options, dir string) (*region, error) 
 	}
 	exURL := "https://" + exLn.Addr().String()
 	hubURL := "http://" + webLn.Addr().String() + "/"
-	r.file.Hub = HubEntry{URL: hubURL, ExchangeURL: exURL, MetricsURL: hubURL + "metrics", Env: envOf(hc)}
+	r.file.Hub = HubEntry{URL: hubURL, ExchangeURL: exURL, MetricsURL: hubURL + "metrics", Env: envOf(hc),
+		SiteURL: hubURL + "en/", StatisticsCSVURL: hubURL + "statistics/regional.csv"}
 	r.serve(func() error { return r.hub.Serve(sctx, webLn, exLn) })
 
 	// Then the nodes, each set up in its own goroutine (each has its own

@@ -23,8 +23,15 @@ func TestOutboxWrittenWithTheChange(t *testing.T) {
 			t.Errorf("upsert = %+v: want the current key, a filter and the schema", up)
 		}
 		want := exchange.Metadata{Sex: "f", BirthYearBand: "2010", Category: "unaccompanied", Evidence: "identified", Year: 2026, Shareable: true}
-		if up.Metadata != want {
-			t.Errorf("metadata = %+v, want %+v", up.Metadata, want)
+		got := up.Metadata
+		got.Stats = nil
+		if got != want {
+			t.Errorf("metadata = %+v, want %+v", got, want)
+		}
+		// The regional statistics count the record by these codes alone.
+		wantStats := exchange.StatsCodes{Status: "unaccompanied", Exploitation: "none", AgeGroup: "Y12-14", AgeBasis: "documented", Citizenship: "asia", Registered: "2026-03-02"}
+		if up.Metadata.Stats == nil || *up.Metadata.Stats != wantStats {
+			t.Errorf("statistics codes = %+v, want %+v", up.Metadata.Stats, wantStats)
 		}
 		// The reference is pseudonymous: neither the national reference nor the registry's own.
 		if up.Ref == c.Ref || up.Ref == c.NationalRef || len(up.Ref) != 32 {

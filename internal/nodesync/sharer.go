@@ -11,6 +11,7 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/errs"
 	"github.com/cbss-egcc/childcentre/internal/exchange"
 	"github.com/cbss-egcc/childcentre/internal/linkage"
+	"github.com/cbss-egcc/childcentre/internal/stats"
 )
 
 // Sharer makes the outbox's messages for the registry's sharing rules: it
@@ -74,7 +75,15 @@ func (s *Sharer) Upload(ref string, c *cases.Child, m cases.SharedMeta) (*cases.
 	for _, w := range f {
 		filter = binary.LittleEndian.AppendUint64(filter, w)
 	}
-	up := &exchange.Upsert{Ref: ref, Schema: s.schema.Fingerprint(), KeyID: g.keyID, Filter: filter, Metadata: metadata(m)}
+	md := metadata(m)
+	if m.Case != nil {
+		// Codes the hub's regional statistics count; a case the mapping
+		// cannot place still links, and is counted as unmapped.
+		if codes, err := stats.WireCodes(stats.FactsOf(c, m.Case)); err == nil {
+			md.Stats = codes
+		}
+	}
+	up := &exchange.Upsert{Ref: ref, Schema: s.schema.Fingerprint(), KeyID: g.keyID, Filter: filter, Metadata: md}
 	return message(exchange.Envelope{Type: exchange.TypeUpsert, Upsert: up}, ref)
 }
 
