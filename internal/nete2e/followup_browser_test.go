@@ -90,7 +90,7 @@ func TestBrowserFollowUpAcrossNodes(t *testing.T) {
 		chromedp.Navigate(se.url+"/hits"),
 		chromedp.Click(chromedp.CSS("a.followup-new")),
 		chromedp.WaitVisible(chromedp.ID("followup-new")),
-		chromedp.SendKeys(chromedp.ID("purpose"), "Establish whether this is the child missing from our reception centre."),
+		chromedp.SendKeys(chromedp.ID("purpose"), "Establish whether this is the child missing from the Kallbacka home."),
 		chromedp.SetValue(chromedp.ID("legal_basis"), "dir-2023-977"),
 		chromedp.Click(chromedp.ID("urgency-urgent")),
 		chromedp.Click(chromedp.ID("asked-given_names")),
@@ -156,7 +156,7 @@ func TestBrowserFollowUpAcrossNodes(t *testing.T) {
 	n.stopHub()
 	for _, f := range []string{"hub.db", "hub.db-wal"} {
 		b, _ := os.ReadFile(filepath.Join(n.dir, "hub-SE", f))
-		for _, s := range []string{"Muhammad", "2011-01-01", "reception centre", "dir-2023-977"} {
+		for _, s := range []string{"Muhammad", "2011-01-01", "Kallbacka", "dir-2023-977"} {
 			if strings.Contains(string(b), s) {
 				t.Errorf("the hub's %s contains %q", f, s)
 			}

@@ -78,7 +78,7 @@ func TestFollowUpRequestGrantRead(t *testing.T) {
 	waitFor(t, 30*time.Second, "the hit on SE", func() bool { return len(se.queue(t)) == 1 })
 	hit := se.queue(t)[0]
 
-	in := followup.Input{Purpose: "Establish whether the child registered in Finland is the child missing from our reception centre.",
+	in := followup.Input{Purpose: "Establish whether the child registered in Finland is the child missing from the Kallbacka home.",
 		LegalBasis: "dir-2023-977", Urgency: followup.Urgent, Handling: "H2", Evaluation: "B2",
 		Asked: []string{"given_names", "birth_date", "birth_place"}, Officer: "Sara Lind"}
 	req, err := se.Exchange.FollowUp.Create(ctx, officer("SE"), hit.ID, in)
@@ -242,7 +242,7 @@ func TestFollowUpRequestGrantRead(t *testing.T) {
 	n.stopHub()
 	for _, file := range []string{"hub.db", "hub.db-wal"} {
 		b, _ := os.ReadFile(filepath.Join(n.dir, "hub-SE", file))
-		for _, s := range []string{"Muhammad", "Al-Hassan", "2011-01-01", "Aleppo", "reception centre", "Sara Lind", "dir-2023-977"} {
+		for _, s := range []string{"Muhammad", "Al-Hassan", "2011-01-01", "Aleppo", "Kallbacka", "Sara Lind", "dir-2023-977"} {
 			if strings.Contains(string(b), s) {
 				t.Errorf("the hub's %s contains %q", file, s)
 			}
