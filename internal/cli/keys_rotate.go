@@ -111,6 +111,9 @@ type rotation struct {
 	kr     *crypto.Keyring
 	batch  int
 	settle time.Duration
+	// busyPause is the first pause after a busy database (a second when
+	// zero); each further try waits one more.
+	busyPause time.Duration
 }
 
 // addKey adds a new primary to the key file, audits it and waits for
@@ -153,17 +156,23 @@ func (r *rotation) resealAll(ctx context.Context) error {
 	primary := r.kr.Primary()
 	var values, secrets int
 	for pass := 1; pass <= resealPasses; pass++ {
-		p := r.progress("case registry")
-		n, err := svc.Reseal(ctx, auth.SystemActor, r.batch, p.report)
-		p.end()
-		values += n
+		err := r.whileBusy(ctx, func() error {
+			p := r.progress("case registry")
+			n, err := svc.Reseal(ctx, auth.SystemActor, r.batch, p.report)
+			p.end()
+			values += n
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("re-sealing stopped after %d values (run 'childcentre keys rotate --resume' to finish): %w", values, err)
 		}
-		p = r.progress("second-factor secrets")
-		m, err := r.db.ResealTOTP(ctx, totp, r.batch, p.report)
-		p.end()
-		secrets += m
+		err = r.whileBusy(ctx, func() error {
+			p := r.progress("second-factor secrets")
+			m, err := r.db.ResealTOTP(ctx, totp, r.batch, p.report)
+			p.end()
+			secrets += m
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("re-sealing stopped (run 'childcentre keys rotate --resume' to finish): %w", err)
 		}
@@ -193,6 +202,33 @@ func (r *rotation) resealAll(ctx context.Context) error {
 	}
 	return errs.E(errs.Conflict, "values are still being sealed under an older key: check that every server loads the new key file "+
 		"(a server given its keys in CHILDCENTRE_KEYS must be restarted with them), then run 'childcentre keys rotate --resume'")
+}
+
+// busyRetries is how many times a re-sealing pass is started again after
+// the database stayed locked past its busy timeout.
+const busyRetries = 5
+
+// whileBusy runs pass, and again after a pause while it fails because the
+// database is busy (SQLite locked by a busy server past its timeout): each
+// batch is a compare-and-swap, so a pass started again only continues.
+func (r *rotation) whileBusy(ctx context.Context, pass func() error) error {
+	unit := r.busyPause
+	if unit == 0 {
+		unit = time.Second
+	}
+	for try := 1; ; try++ {
+		err := pass()
+		if err == nil || !errs.Is(err, errs.Unavailable) || try > busyRetries {
+			return err
+		}
+		pause := time.Duration(try) * unit
+		fmt.Fprintf(r.env.Stdout, "the database is busy; re-sealing continues in %s\n", pause)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+	}
 }
 
 // retire removes the data keys older than the primary once nothing needs them.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/cases"
 	"github.com/cbss-egcc/childcentre/internal/crypto"
+	"github.com/cbss-egcc/childcentre/internal/errs"
 	"github.com/cbss-egcc/childcentre/internal/node"
 	"github.com/cbss-egcc/childcentre/internal/store"
 )
@@ -300,5 +302,39 @@ func TestKeysRotateUsage(t *testing.T) {
 	}
 	if _, err := os.Stat(keyFile + ".lock"); !os.IsNotExist(err) {
 		t.Errorf("the lock file is left behind: %v", err)
+	}
+}
+
+// TestRotationWaitsOutABusyDatabase: a pass that fails because the
+// database stayed locked is started again; any other error, or a lock that
+// does not go away, ends the rotation.
+func TestRotationWaitsOutABusyDatabase(t *testing.T) {
+	busy := errs.E(errs.Unavailable, "the database is busy; please try again")
+	for _, tc := range []struct {
+		name      string
+		fails     int
+		err       error
+		wantCalls int
+		wantErr   bool
+	}{
+		{"busy twice, then done", 2, busy, 3, false},
+		{"another error ends it", 1, errs.E(errs.Internal, "broken"), 1, true},
+		{"busy for good", 100, busy, busyRetries + 1, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			r := &rotation{env: &Env{Stdout: &out}, busyPause: time.Millisecond}
+			calls := 0
+			err := r.whileBusy(context.Background(), func() error {
+				calls++
+				if calls <= tc.fails {
+					return tc.err
+				}
+				return nil
+			})
+			if (err != nil) != tc.wantErr || calls != tc.wantCalls {
+				t.Errorf("err = %v after %d calls; want error %v after %d", err, calls, tc.wantErr, tc.wantCalls)
+			}
+		})
 	}
 }
