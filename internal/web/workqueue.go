@@ -34,8 +34,8 @@ type queueLine struct {
 type dashboardData struct {
 	Capabilities []capability
 	Queues       []queueLine
-	Statuses     []statusCount // nil: the user reads no cases
-	Recent       []audit.Entry // the user's own latest acts
+	Statuses     []statusCount      // nil: the user reads no cases
+	Recent       []audit.Entry      // the user's own latest acts
 	FollowUp     *followupDashboard // nil: no hub, or the user reads no cases
 }
 
