@@ -61,6 +61,9 @@ type AlertTx interface {
 	SharedRef(ctx context.Context, childID int64) (string, bool, error)
 	PutAlert(ctx context.Context, a *Alert) error
 	Alert(ctx context.Context, id int64) (*Alert, error)
+	// Alerts lists the node's alerts, active ones first, newest first
+	// within each; childID 0 lists every child's.
+	Alerts(ctx context.Context, childID int64, limit int) ([]*Alert, error)
 	CancelAlert(ctx context.Context, id int64, at time.Time) (bool, error)
 	// PutSighting stores a notice once (by alert and local ref).
 	PutSighting(ctx context.Context, s *Sighting) (bool, error)
@@ -97,6 +100,9 @@ func (s *Service) RaiseAlert(ctx context.Context, a auth.Actor, childID int64, u
 	if _, err := s.Records.Child(ctx, a, childID); err != nil {
 		return nil, err
 	}
+	if err := s.missing(ctx, a, childID); err != nil {
+		return nil, err
+	}
 	al := &Alert{ChildID: childID, Urgency: urgency, Protect: protect, State: AlertActive, CreatedBy: a.Ref(), CreatedAt: s.now()}
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		at, err := alertTx(tx)
@@ -109,6 +115,13 @@ func (s *Service) RaiseAlert(ctx context.Context, a auth.Actor, childID int64, u
 		}
 		if !shared {
 			return errs.E(errs.Conflict, "alert: the child's record is not shared with the network")
+		}
+		// One alert per child: the hub keeps one per record, and a second
+		// would be refused there after it had left here.
+		if prev, err := at.Alerts(ctx, childID, 1); err != nil {
+			return err
+		} else if len(prev) > 0 && prev[0].State == AlertActive {
+			return errs.E(errs.Conflict, "alert: the child already has an active alert")
 		}
 		al.Ref = ref
 		msgs, err := alertMessage(exchange.TypeAlertRaise, exchange.Alert{Ref: ref, Urgency: urgency, ProtectLocation: protect})
@@ -133,6 +146,41 @@ func (s *Service) RaiseAlert(ctx context.Context, a auth.Actor, childID int64, u
 	}
 	s.wake(1)
 	return al, nil
+}
+
+// missing checks that a case of the child records it as missing (a
+// went_missing event not followed by located): an alert is the network's
+// answer to a disappearance, never a way to trace a child who is not
+// missing.
+func (s *Service) missing(ctx context.Context, a auth.Actor, childID int64) error {
+	cs, err := s.Records.CasesOf(ctx, a, childID)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if c.Missing {
+			return nil
+		}
+	}
+	return errs.E(errs.Conflict, "alert: no case of the child records it as missing")
+}
+
+// Alerts lists the alerts this node raised, active ones first, newest
+// first within each; childID 0 lists every child's.
+func (s *Service) Alerts(ctx context.Context, a auth.Actor, childID int64, limit int) ([]*Alert, error) {
+	if err := s.allow(a, auth.PermCasesRead); err != nil {
+		return nil, err
+	}
+	var out []*Alert
+	err := s.Store.View(ctx, func(tx Tx) error {
+		at, err := alertTx(tx)
+		if err != nil {
+			return err
+		}
+		out, err = at.Alerts(ctx, childID, limit)
+		return err
+	})
+	return out, err
 }
 
 // CancelAlert withdraws an alert (the child was found).

@@ -31,16 +31,36 @@ func (tx followupTx) PutAlert(ctx context.Context, a *followup.Alert) error {
 
 // Alert implements followup.AlertTx.
 func (tx followupTx) Alert(ctx context.Context, id int64) (*followup.Alert, error) {
-	var a followup.Alert
-	var child sql.NullInt64
-	err := tx.queryRow(ctx, `SELECT id, child_id, ref, urgency, protect, state, created_by, created_at, cancelled_at
-		FROM followup_alerts WHERE id = ?`, id).Scan(&a.ID, &child, &a.Ref, &a.Urgency, &a.Protect, &a.State, &a.CreatedBy,
-		scanTime{&a.CreatedAt}, scanTime{&a.CancelledAt})
+	a, err := scanNodeAlert(tx.queryRow(ctx, `SELECT id, child_id, ref, urgency, protect, state, created_by, created_at, cancelled_at
+		FROM followup_alerts WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
+	return a, dbErr(err, "store: read an alert")
+}
+
+// Alerts implements followup.AlertTx.
+func (tx followupTx) Alerts(ctx context.Context, childID int64, limit int) ([]*followup.Alert, error) {
+	const op = "store: list alerts"
+	q, args := `SELECT id, child_id, ref, urgency, protect, state, created_by, created_at, cancelled_at FROM followup_alerts`, []any{}
+	if childID != 0 {
+		q, args = q+` WHERE child_id = ?`, append(args, childID)
+	}
+	rows, err := tx.query(ctx, q+` ORDER BY CASE WHEN state = ? THEN 0 ELSE 1 END, id DESC LIMIT ?`,
+		append(args, followup.AlertActive, limit)...)
+	if err != nil {
+		return nil, dbErr(err, op)
+	}
+	return scanAll(rows, op, scanNodeAlert)
+}
+
+func scanNodeAlert(row interface{ Scan(...any) error }) (*followup.Alert, error) {
+	var a followup.Alert
+	var child sql.NullInt64
+	err := row.Scan(&a.ID, &child, &a.Ref, &a.Urgency, &a.Protect, &a.State, &a.CreatedBy,
+		scanTime{&a.CreatedAt}, scanTime{&a.CancelledAt})
 	a.ChildID = child.Int64
-	return &a, dbErr(err, "store: read an alert")
+	return &a, err
 }
 
 // CancelAlert implements followup.AlertTx.

@@ -12,3 +12,10 @@ func init() {
 	expectedRoutes["POST /followup/{id}/approve"] = expectation{perm: auth.PermCasesApprove, roles: caseApprovers}
 	expectedRoutes["POST /followup/{id}/decide"] = expectation{perm: auth.PermCasesWrite, roles: caseWriters}
 }
+
+// The missing-child alerts' routes (handlers_followup_alerts.go).
+func init() {
+	expectedRoutes["GET /alerts"] = expectation{perm: auth.PermCasesRead, roles: caseReaders}
+	expectedRoutes["POST /children/{id}/alert"] = expectation{perm: auth.PermCasesWrite, roles: caseWriters}
+	expectedRoutes["POST /alerts/{id}/cancel"] = expectation{perm: auth.PermCasesWrite, roles: caseWriters}
+}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/auth"
+	"github.com/cbss-egcc/childcentre/internal/cases"
+	"github.com/cbss-egcc/childcentre/internal/exchange"
 	"github.com/cbss-egcc/childcentre/internal/webtest"
 )
 
@@ -53,9 +55,30 @@ func TestBrowserAccessibility(t *testing.T) {
 	tb.fill("code", e.code(s.Username))
 	tb.submit("form[action='/signin/code'] button[type=submit]")
 
-	// A supervisor: the registry.
+	// A supervisor: the registry, on a node with a hub (follow-up and
+	// alerts): the child is missing, with an alert and sightings both ways.
 	childID, caseID := e.registerOne(s.ID, "Zahra", "Ahmadi")
-	for _, p := range []string{"/", "/children", "/children?q=Zahra", "/children/new", "/account",
+	otherID, _ := e.registerOne(s.ID, "Amir", "Rahimi")
+	fu := e.withFollowUp()
+	e.share(childID, "se-ref-1")
+	e.share(otherID, "se-ref-2")
+	sup := auth.Actor{UserID: s.ID, Role: auth.RoleSupervisor, Country: "SE"}
+	if _, err := e.cases.AddEvent(ctx, sup, caseID, cases.EventInput{Type: cases.EvWentMissing}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fu.RaiseAlert(ctx, sup, childID, exchange.AlertUrgent, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []exchange.Sighting{
+		{AlertID: "a1", LocalRef: "se-ref-1", Alerting: true, OtherCountry: "FI", Urgency: "urgent", Band: "high", Registered: e.clock.Now()},
+		{AlertID: "a2", LocalRef: "se-ref-2", OtherCountry: "DK", Urgency: "danger", Band: "possible"},
+	} {
+		if err := fu.ReceiveNotice(ctx, exchange.Notice{Type: exchange.NoticeSighting, Sighting: &g}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{"/", "/alerts", "/followup", fmt.Sprintf("/children/%d", otherID),
+		"/children", "/children?q=Zahra", "/children/new", "/account",
 		fmt.Sprintf("/children/%d", childID), fmt.Sprintf("/children/%d/edit", childID), fmt.Sprintf("/children/%d/history", childID),
 		fmt.Sprintf("/cases/%d", caseID), fmt.Sprintf("/cases/%d/print", caseID), fmt.Sprintf("/cases/%d/edit", caseID)} {
 		check(p)

@@ -14,6 +14,8 @@ import (
 var childNotices = map[string]string{
 	"registered": "child.notice_registered",
 	"updated":    "child.notice_updated",
+	// A missing-child alert refused (handlers_followup_alerts.go).
+	"alert_refused": "child.notice_alert_refused",
 }
 
 // childData is the data of a child's page.
@@ -21,6 +23,7 @@ type childData struct {
 	Child    *cases.Child
 	Cases    []*cases.Case
 	CanWrite bool
+	Alert    *childAlert // nil: no missing-child alert to show
 }
 
 // childPage shows a child's record and cases. The service audits the
@@ -45,7 +48,8 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "child", &page{
 		TitleKey:  "child.title",
 		NoticeKey: childNotices[r.URL.Query().Get("done")],
-		Data:      childData{Child: c, Cases: ks, CanWrite: st.principal.User.Role.Can(auth.PermCasesWrite)},
+		Data: childData{Child: c, Cases: ks, CanWrite: st.principal.User.Role.Can(auth.PermCasesWrite),
+			Alert: s.childAlertOf(r.Context(), a, st.principal.User.Role, id, ks)},
 	})
 }
 

@@ -161,6 +161,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.cop = http.NewCrossOriginProtection()
 	s.routes = append(s.routeTable(), s.networkRoutes()...)
 	s.routes = append(s.routes, s.followupRoutes()...)
+	s.routes = append(s.routes, s.alertRoutes()...)
 	s.handler = s.buildHandler()
 	return s, nil
 }

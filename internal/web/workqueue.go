@@ -34,8 +34,9 @@ type queueLine struct {
 type dashboardData struct {
 	Capabilities []capability
 	Queues       []queueLine
-	Statuses     []statusCount // nil: the user reads no cases
-	Recent       []audit.Entry // the user's own latest acts
+	Statuses     []statusCount      // nil: the user reads no cases
+	Recent       []audit.Entry      // the user's own latest acts
+	FollowUp     *followupDashboard // nil: no hub, or the user reads no cases
 }
 
 type statusCount struct {
@@ -102,6 +103,7 @@ func (s *Server) dashboardData(r *http.Request, caps []capability) dashboardData
 			}
 		}
 	}
+	d.FollowUp = s.followupDashboardOf(ctx, a, role)
 	if s.deps.Audit != nil {
 		f := audit.Filter{Actor: a.Ref(), Limit: 8}
 		if a.Country != "" {
