@@ -147,3 +147,61 @@ func metric(t *testing.T, url, name string) float64 {
 	t.Fatalf("%s: no %s", url, name)
 	return 0
 }
+
+// TestDemoKeptDirSeedsOnce starts a region of two nodes twice on the same
+// data folder: the second start seeds no follow-up request or alert again,
+// and serves the regional figures published by the first unchanged.
+func TestDemoKeptDirSeedsOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a hub and two nodes twice")
+	}
+	dir := t.TempDir()
+	ctx := context.Background()
+	type seen struct {
+		requests, sightings int
+		csv                 string
+	}
+	look := func(r *running) seen {
+		t.Helper()
+		done := make(chan struct{})
+		go func() { r.region.bg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(seededWithin):
+			t.Fatalf("the background seeding did not end within %v", seededWithin)
+		}
+		home := r.region.nodes[0]
+		a, _, err := demoActors(ctx, home.Auth, auth.Country(home.Config.Country))
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := home.Exchange.FollowUp.List(ctx, a, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gs, err := home.Exchange.FollowUp.Sightings(ctx, a, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := webtest.New(r.Hub.URL).Get("/statistics/regional.csv")
+		if err != nil || p.Status != http.StatusOK {
+			t.Fatalf("regional.csv: %v", err)
+		}
+		return seen{len(list), len(gs), p.Body}
+	}
+	r := startDemoIn(t, dir, "SE", "FI")
+	first := look(r)
+	r.stop(t)
+	if first.requests != len(scenarios) || first.sightings == 0 || strings.Count(first.csv, "\n") < 2 {
+		t.Fatalf("first start: %d requests (want %d), %d sightings, %d lines of figures",
+			first.requests, len(scenarios), first.sightings, strings.Count(first.csv, "\n"))
+	}
+	r = startDemoIn(t, dir, "SE", "FI")
+	defer r.cancel()
+	second := look(r)
+	r.stop(t)
+	if second.requests != first.requests || second.sightings != first.sightings || second.csv != first.csv {
+		t.Errorf("second start: %d requests, %d sightings, figures changed %v; first %d, %d",
+			second.requests, second.sightings, second.csv != first.csv, first.requests, first.sightings)
+	}
+}

@@ -34,11 +34,17 @@ type running struct {
 
 func startDemo(t *testing.T, countries ...string) *running {
 	t.Helper()
+	return startDemoIn(t, t.TempDir(), countries...)
+}
+
+// startDemoIn starts the demo with its data in dir.
+func startDemoIn(t *testing.T, dir string, countries ...string) *running {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	readyc := make(chan *region, 1)
 	r := &running{started: time.Now(), cancel: cancel, done: make(chan error, 1), out: &strings.Builder{}}
 	go func() {
-		r.done <- run(ctx, Options{Listen: "127.0.0.1:0", Dir: t.TempDir(), Countries: countries}, r.out, func(rg *region) { readyc <- rg })
+		r.done <- run(ctx, Options{Listen: "127.0.0.1:0", Dir: dir, Countries: countries}, r.out, func(rg *region) { readyc <- rg })
 	}()
 	select {
 	case r.region = <-readyc:
