@@ -139,6 +139,16 @@ func (o *Options) defaults() error {
 // demo.json (and passes it to ready, if not nil) and serves until ctx is
 // cancelled.
 func Run(ctx context.Context, opt Options, out io.Writer, ready func(Ready)) error {
+	return run(ctx, opt, out, func(r *region) {
+		if ready != nil {
+			ready(r.ready())
+		}
+	})
+}
+
+// run is Run handing the running region itself to started (the tests
+// reach the nodes' and the hub's services through it).
+func run(ctx context.Context, opt Options, out io.Writer, started func(*region)) error {
 	if err := opt.defaults(); err != nil {
 		return err
 	}
@@ -164,9 +174,7 @@ func Run(ctx context.Context, opt Options, out io.Writer, ready func(Ready)) err
 		return err
 	}
 	printReady(out, rd, opt.Dir == "")
-	if ready != nil {
-		ready(rd)
-	}
+	started(r)
 	return r.wait()
 }
 
@@ -253,9 +261,12 @@ func printReady(w io.Writer, r Ready, temporary bool) {
 	fmt.Fprintf(w, "\nSign in with a username and password, then the six-digit code of its TOTP secret:\n"+
 		"add the secret to an authenticator app, or run\n\n  go run ./cmd/childcentre totp SECRET\n\n"+
 		"The nodes share children registered in several countries: within a minute the hub\n"+
-		"notifies possible matches abroad (the officer's page \"Possible matches abroad\").\n\n"+
+		"notifies possible matches abroad (the officer's page \"Possible matches abroad\").\n"+
+		"Then the demo publishes the regional statistics (%s) and, between the\n"+
+		"countries, seeds follow-up requests in every state (/followup on each node)\n"+
+		"and a missing-child alert with a possible sighting.\n\n"+
 		"Data: %s (%s); the servers, their addresses and the environment with which\n"+
-		"childcentre commands act on each are in %s there. Stop with Ctrl-C.\n", r.Dir, where, FileName)
+		"childcentre commands act on each are in %s there. Stop with Ctrl-C.\n", r.Hub.StatisticsCSVURL, r.Dir, where, FileName)
 }
 
 func printAccounts(w io.Writer, title string, accounts []Account) {

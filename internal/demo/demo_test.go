@@ -25,6 +25,7 @@ var stockholmTime = regexp.MustCompile(`\d{4}-\d{2}-\d{2} \d{2}:\d{2} CES?T<`)
 
 type running struct {
 	Ready
+	region  *region // the servers' services, for checks behind the pages
 	started time.Time
 	cancel  context.CancelFunc
 	done    chan error
@@ -33,14 +34,21 @@ type running struct {
 
 func startDemo(t *testing.T, countries ...string) *running {
 	t.Helper()
+	return startDemoIn(t, t.TempDir(), countries...)
+}
+
+// startDemoIn starts the demo with its data in dir.
+func startDemoIn(t *testing.T, dir string, countries ...string) *running {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	readyc := make(chan Ready, 1)
+	readyc := make(chan *region, 1)
 	r := &running{started: time.Now(), cancel: cancel, done: make(chan error, 1), out: &strings.Builder{}}
 	go func() {
-		r.done <- Run(ctx, Options{Listen: "127.0.0.1:0", Dir: t.TempDir(), Countries: countries}, r.out, func(rd Ready) { readyc <- rd })
+		r.done <- run(ctx, Options{Listen: "127.0.0.1:0", Dir: dir, Countries: countries}, r.out, func(rg *region) { readyc <- rg })
 	}()
 	select {
-	case r.Ready = <-readyc:
+	case r.region = <-readyc:
+		r.Ready = r.region.ready()
 		t.Logf("demo ready in %v", time.Since(r.started).Round(time.Millisecond))
 		return r
 	case err := <-r.done:
@@ -164,6 +172,9 @@ func TestDemoRegion(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+	// What the demo seeds in the background once the region has settled.
+	t.Run("FollowUpsAndAlert", func(t *testing.T) { checkFollowUps(t, r) })
+	t.Run("RegionalStatistics", func(t *testing.T) { checkStatistics(t, r) })
 	r.stop(t)
 }
 

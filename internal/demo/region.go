@@ -48,6 +48,7 @@ type region struct {
 	cancel context.CancelFunc
 	errc   chan error
 	n      int
+	bg     sync.WaitGroup // the background seeding (network.go)
 }
 
 // startRegion makes (or reopens, with a kept --dir) the CA, certificates,
@@ -141,6 +142,9 @@ func startRegion(ctx context.Context, opt Options, dir string) (*region, error) 
 		n := s.node
 		r.serve(func() error { return n.Serve(sctx, ln) })
 	}
+	// With every server up, work the network in the background: the
+	// servers answer meanwhile, and the sign-in details appear at once.
+	r.bg.Go(func() { r.seedNetwork(sctx, opt) })
 	ok = true
 	return r, nil
 }
@@ -210,9 +214,10 @@ func (r *region) wait() error {
 	return first
 }
 
-// stop stops every server and waits for them.
+// stop stops the background seeding and every server and waits for them.
 func (r *region) stop() {
 	r.cancel()
+	r.bg.Wait()
 	for ; r.n > 0; r.n-- {
 		<-r.errc
 	}

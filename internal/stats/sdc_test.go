@@ -104,8 +104,8 @@ func TestDifferencingAttackRecoversNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p2, _ := parsePublished(t, csvOf(t, second), "count")
-	p3, _ := parsePublished(t, csvOf(t, raised), "count")
+	p2, _ := parsePublishedT(t, csvOf(t, second), "count")
+	p3, _ := parsePublishedT(t, csvOf(t, raised), "count")
 	for k, v := range p2 {
 		if v == "c" && p3[k] != "c" {
 			t.Errorf("%s: suppressed at k=11, published at k=15", k)
@@ -133,7 +133,7 @@ func TestKRisesOnly(t *testing.T) {
 // the JSON.
 func checkPublished(t *testing.T, pub *Publication, data []byte, k int) {
 	t.Helper()
-	_, rows := parsePublished(t, data, "count")
+	_, rows := parsePublishedT(t, data, "count")
 	for _, r := range rows {
 		for _, i := range []int{6, 7, 8} {
 			if v, err := strconv.Atoi(r[i]); err == nil && v >= 1 && v < k {
