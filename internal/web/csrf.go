@@ -93,9 +93,15 @@ func (s *Server) csrf(rt *Route, next http.Handler) http.Handler {
 		if upload {
 			limit += rt.Upload()
 		}
+		tooLarge := func() {
+			if upload && rt.TooLarge != nil {
+				rt.TooLarge(r)
+			}
+			s.renderStatus(w, r, http.StatusRequestEntityTooLarge)
+		}
 		if r.ContentLength > limit {
 			// Answered before reading: no 100 Continue, no body.
-			s.renderStatus(w, r, http.StatusRequestEntityTooLarge)
+			tooLarge()
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
@@ -111,9 +117,9 @@ func (s *Server) csrf(rt *Route, next http.Handler) http.Handler {
 			}()
 		}
 		if err := parse(); err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				s.renderStatus(w, r, http.StatusRequestEntityTooLarge)
+			var maxBytes *http.MaxBytesError
+			if errors.As(err, &maxBytes) {
+				tooLarge()
 				return
 			}
 			s.renderStatus(w, r, http.StatusBadRequest)

@@ -31,7 +31,7 @@ func (s *Server) followupRoutes() []Route {
 		{Method: "POST", Pattern: "/followup/{id}/approve", Name: "followup_approve", Permission: auth.PermCasesApprove, handler: h(s.followupApprove)},
 		{Method: "POST", Pattern: "/followup/{id}/decide", Name: "followup_decide", Permission: auth.PermCasesWrite, handler: h(s.followupDecide)},
 		{Method: "POST", Pattern: "/followup/{id}/attachments", Name: "followup_attach", Permission: auth.PermCasesWrite,
-			Upload: s.attachmentLimit, handler: h(s.followupAttach)},
+			Upload: s.attachmentLimit, TooLarge: s.attachTooLarge, handler: h(s.followupAttach)},
 		{Method: "GET", Pattern: "/followup/{id}/attachments/{aid}", Name: "followup_attachment", Permission: auth.PermCasesRead, handler: h(s.followupDownload)},
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/cbss-egcc/childcentre/internal/audit"
+	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/errs"
 	"github.com/cbss-egcc/childcentre/internal/followup"
 )
@@ -41,6 +43,7 @@ func (s *Server) followupAttach(w http.ResponseWriter, r *http.Request) {
 	}
 	defer f.Close()
 	if fh.Size > s.attachmentLimit() {
+		s.attachTooLarge(r)
 		s.renderStatus(w, r, http.StatusRequestEntityTooLarge)
 		return
 	}
@@ -55,7 +58,7 @@ func (s *Server) followupAttach(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		http.Redirect(w, r, "/followup/"+strconv.FormatInt(id, 10)+"?done=attached", http.StatusSeeOther)
-	case int64(len(data)) > s.attachmentLimit():
+	case int64(len(data)) > s.attachmentLimit(): // refused and audited by Attach
 		s.renderStatus(w, r, http.StatusRequestEntityTooLarge)
 	case errs.CodeOf(err) == errs.Invalid:
 		var e *errs.Error
@@ -72,6 +75,24 @@ func (s *Server) followupAttach(w http.ResponseWriter, r *http.Request) {
 // attachRefused shows the thread again with why an upload was refused.
 func (s *Server) attachRefused(w http.ResponseWriter, r *http.Request, id int64, key string) {
 	s.renderThread(w, r, id, http.StatusUnprocessableEntity, []fieldError{{Field: "file", Message: state(r).tr.T(key)}})
+}
+
+// attachTooLarge audits an upload refused as too large before the
+// follow-up service saw it (the body past the limit is never read), as
+// Attach audits one it refuses: attachment.send, refused, too_large. The
+// route is the target, as for a denied request: no record identifier.
+func (s *Server) attachTooLarge(r *http.Request) {
+	st := state(r)
+	if st.principal == nil || st.principal.Session.Stage != auth.StageFull {
+		return
+	}
+	a := st.actor()
+	err := s.deps.Audit.AppendAudit(r.Context(), audit.Record{Time: s.now(), Actor: a.Ref(), Role: string(a.Role),
+		Country: string(a.Country), Action: audit.ActAttachmentSend, Target: "route:followup_attach", Outcome: "refused",
+		Addr: st.addr, Detail: "too_large"})
+	if err != nil {
+		s.log.Error("audit of a refused upload failed", "err", err)
+	}
 }
 
 func (s *Server) followupDownload(w http.ResponseWriter, r *http.Request) {

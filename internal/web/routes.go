@@ -28,6 +28,9 @@ type Route struct {
 	// check reads the token from it. The file stays in memory, never in
 	// a temporary file on disk.
 	Upload func() int64
+	// TooLarge, when set, records an upload refused as too large (413)
+	// before the page answers.
+	TooLarge func(r *http.Request)
 
 	// bare routes (probes, static files) skip the session lookup: they
 	// render no page and must not refresh a session's idle timer.

@@ -2,11 +2,14 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
+	"github.com/cbss-egcc/childcentre/internal/audit"
 	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/followup"
 )
@@ -64,5 +67,18 @@ func TestMultipartOnlyWhereDeclared(t *testing.T) {
 				t.Errorf("status %d, want %d", got, tt.want)
 			}
 		})
+	}
+	// Each upload refused as too large is audited, in the uploader's name.
+	entries, n, err := e.db.ListAudit(context.Background(), audit.Filter{Action: audit.ActAttachmentSend, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Fatalf("%d attachment.send audit entries, want 2 (the two uploads past the limit)", n)
+	}
+	for _, en := range entries {
+		if r := en.Record; r.Outcome != "refused" || r.Detail != "too_large" || r.Actor != "user:"+strconv.FormatInt(u.ID, 10) {
+			t.Errorf("audit of a refused upload: %+v", r)
+		}
 	}
 }
