@@ -39,7 +39,7 @@ type Attachment struct {
 // aad binds a sealed attachment to its thread and to itself, so that a
 // file copied onto another row does not open.
 func (a *Attachment) aad(thread, part string) string {
-	return "followup/" + thread + "/attachment/" + a.AttID + "/" + part
+	return AttachmentAAD(thread, a.AttID, part)
 }
 
 // Export refuses an attachment under H2 or H3, as Export refuses

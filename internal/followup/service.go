@@ -298,12 +298,23 @@ func (s *Service) read(ctx context.Context, id int64) (*Request, error) {
 	return r, err
 }
 
+// BodyAAD is the binding of a thread's sealed texts at rest (a request's
+// body, an event's decision): a value copied to another thread does not
+// open. Re-sealing after a key rotation (store.ResealFollowUp) uses it.
+func BodyAAD(thread string) string { return "followup/" + thread }
+
+// AttachmentAAD is the binding of a file's sealed header (part "meta") or
+// bytes (part "body") at rest, to its thread and to itself.
+func AttachmentAAD(thread, attID, part string) string {
+	return "followup/" + thread + "/attachment/" + attID + "/" + part
+}
+
 func (s *Service) sealBody(thread string, v any) ([]byte, error) {
-	return s.sealJSON(v, "followup/"+thread)
+	return s.sealJSON(v, BodyAAD(thread))
 }
 
 func (s *Service) openBody(thread string, sealed []byte, v any) error {
-	return s.openJSON(sealed, "followup/"+thread, v)
+	return s.openJSON(sealed, BodyAAD(thread), v)
 }
 
 // sealJSON seals v's JSON at rest, bound to aad.
