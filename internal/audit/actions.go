@@ -79,6 +79,9 @@ const (
 	ActAlertRaise        = "alert.raise"
 	ActAlertCancel       = "alert.cancel"
 	ActAlertSighting     = "alert.sighting"
+	ActAttachmentSend    = "attachment.send"
+	ActAttachmentReceive = "attachment.receive"
+	ActAttachmentOpen    = "attachment.open"
 )
 
 // ActionInfo is one catalogued action.
@@ -149,6 +152,9 @@ var catalogue = []ActionInfo{
 	{ActAlertRaise, "A missing-child alert was raised on the network (Detail: urgency, location protection)."},
 	{ActAlertCancel, "A missing-child alert was cancelled: the child was found."},
 	{ActAlertSighting, "A possible sighting of a child under a missing-child alert was notified (Detail: the other country, or the instruction)."},
+	{ActAttachmentSend, "A file was attached to a follow-up thread and sealed to the other country's node, or refused at upload (Outcome, Detail: type, size, handling code)."},
+	{ActAttachmentReceive, "A file attached by another country to a follow-up thread was received (Detail: type, size, handling code)."},
+	{ActAttachmentOpen, "A file of a follow-up thread was downloaded, or withheld under H3 (denied)."},
 	{ActDisclosureReject, "A sealed follow-up message was refused: altered, signed by another country, sealed to another node, from a revoked node or replayed (Detail)."},
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/cases"
 	"github.com/cbss-egcc/childcentre/internal/crypto"
 	"github.com/cbss-egcc/childcentre/internal/errs"
+	"github.com/cbss-egcc/childcentre/internal/followup"
 	"github.com/cbss-egcc/childcentre/internal/node"
 	"github.com/cbss-egcc/childcentre/internal/store"
 )
@@ -35,8 +36,9 @@ func init() {
 //  2. The command waits --settle for running servers to load the file
 //     (they look every node.KeyReloadInterval; one that meets a value under
 //     the new key before that loads it at once).
-//  3. Every sealed value of the case registry (cases.Service.Reseal) and
-//     every second-factor secret (store.ResealTOTP) under an older key is
+//  3. Every sealed value of the case registry (cases.Service.Reseal), every
+//     second-factor secret (store.ResealTOTP) and every sealed value of the
+//     follow-up threads (store.ResealFollowUp) under an older key is
 //     re-sealed in short batches, each a compare-and-swap: no record is
 //     locked longer than one batch's write, and a value a user changes
 //     meanwhile is sealed anew by that change.
@@ -154,7 +156,7 @@ func (r *rotation) resealAll(ctx context.Context) error {
 	svc := cases.NewService(store.NewCaseStore(r.db), r.kr.Sealer(crypto.PurposeIdentity), r.kr, cases.Config{Now: r.env.Now})
 	totp := r.kr.Sealer(crypto.PurposeTOTP)
 	primary := r.kr.Primary()
-	var values, secrets int
+	var values, secrets, threads int
 	for pass := 1; pass <= resealPasses; pass++ {
 		err := r.whileBusy(ctx, func() error {
 			p := r.progress("case registry")
@@ -176,17 +178,27 @@ func (r *rotation) resealAll(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("re-sealing stopped (run 'childcentre keys rotate --resume' to finish): %w", err)
 		}
+		err = r.whileBusy(ctx, func() error {
+			p := r.progress("follow-up threads")
+			k, err := r.db.ResealFollowUp(ctx, r.kr.Sealer(followup.AtRestPurpose), r.batch, p.report)
+			p.end()
+			threads += k
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("re-sealing stopped (run 'childcentre keys rotate --resume' to finish): %w", err)
+		}
 		left, err := r.oldValues(ctx)
 		if err != nil {
 			return err
 		}
 		if left.total() == 0 {
 			if err := r.db.AppendAudit(ctx, audit.Record{Actor: auth.SystemActor.Ref(), Action: audit.ActKeysRotate, Outcome: "ok",
-				Detail: fmt.Sprintf("re-sealed under data key %d: %d registry values, %d second-factor secrets", primary, values, secrets)}); err != nil {
+				Detail: fmt.Sprintf("re-sealed under data key %d: %d registry values, %d second-factor secrets, %d follow-up values", primary, values, secrets, threads)}); err != nil {
 				return err
 			}
-			fmt.Fprintf(r.env.Stdout, "re-sealed %d values of the case registry and %d second-factor secrets under data key %d; none is left under an older key\n",
-				values, secrets, primary)
+			fmt.Fprintf(r.env.Stdout, "re-sealed %d values of the case registry, %d second-factor secrets and %d values of follow-up threads under data key %d; none is left under an older key\n",
+				values, secrets, threads, primary)
 			if older := r.olderKeys(); len(older) > 0 {
 				fmt.Fprintf(r.env.Stdout, "Back up the key file now. Older data keys (%s) are still in it: once every server has loaded the new file\n"+
 					"(they log \"key file reloaded\"), remove them with 'childcentre keys rotate --retire'.\n", joinIDs(older))
@@ -295,7 +307,7 @@ func (l leftovers) total() int {
 
 func (l leftovers) String() string {
 	var parts []string
-	for _, t := range append(append([]string(nil), cases.SealedTables...), "users") {
+	for _, t := range append(append([]string(nil), cases.SealedTables...), "users", "followup") {
 		if l[t] > 0 {
 			parts = append(parts, t+": "+strconv.Itoa(l[t]))
 		}
@@ -335,6 +347,10 @@ func (r *rotation) oldValues(ctx context.Context) (leftovers, error) {
 	}
 	n, err := r.db.TOTPNeedingRotation(ctx, r.kr.Sealer(crypto.PurposeTOTP))
 	left["users"] = n
+	if err != nil {
+		return left, err
+	}
+	left["followup"], err = r.db.FollowUpNeedingRotation(ctx, r.kr.Sealer(followup.AtRestPurpose))
 	return left, err
 }
 

@@ -234,6 +234,7 @@ func TestKeysRetireRefusedWhileOldValuesRemain(t *testing.T) {
 	eachBackend(t, func(t *testing.T, vars map[string]string) {
 		r := testRegistry(t, vars, nil)
 		seedRegistry(t, r, 3)
+		checkFollowUp := seedFollowUp(t, r.db, r.keys)
 		kr, err := crypto.LoadKeyring(r.cfg.KeyFile)
 		if err != nil {
 			t.Fatal(err)
@@ -245,7 +246,8 @@ func TestKeysRetireRefusedWhileOldValuesRemain(t *testing.T) {
 			t.Fatal(err)
 		}
 		code, stdout, stderr := runCLI(t, vars, "keys", "rotate", "--retire", "--settle", "0")
-		if code != 1 || !strings.Contains(stderr, "still under an older key") || !strings.Contains(stderr, "children: 15") {
+		if code != 1 || !strings.Contains(stderr, "still under an older key") || !strings.Contains(stderr, "children: 15") ||
+			!strings.Contains(stderr, "followup: 4") {
 			t.Fatalf("retire with old values: exit %d\n%s%s", code, stdout, stderr)
 		}
 		// The primary is too young to retire older keys with the default settle time.
@@ -270,6 +272,7 @@ func TestKeysRetireRefusedWhileOldValuesRemain(t *testing.T) {
 				t.Errorf("child %d after resume and retire: %v", id, err)
 			}
 		}
+		checkFollowUp(r2.keys)
 	})
 }
 

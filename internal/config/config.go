@@ -57,6 +57,8 @@ type Config struct {
 	SiteURL string // hub: the site's public address for feeds, sitemap and hreflang; "" derives it from --listen
 	// Regional statistics (issue 12, docs/statistics.md).
 	StatsK int // hub: publication threshold k; 0: the default, 11
+	// Follow-up attachments (issue 11, docs/followup.md).
+	AttachmentMax int64 // node: the largest file sent or accepted on a follow-up thread, bytes
 }
 
 // Option describes one setting.
@@ -171,6 +173,27 @@ var Options = []Option{
 		c.StatsK = n
 		return err
 	}},
+	{"attachment-max", "CHILDCENTRE_ATTACHMENT_MAX", "10MiB", false, "node: the largest file an officer may attach to a follow-up thread, and the largest accepted from another node: bytes, or with KiB or MiB (1KiB to 10MiB)", func(c *Config, v string) error {
+		n, err := parseSize(v)
+		c.AttachmentMax = n
+		return err
+	}},
+}
+
+// parseSize reads a size in bytes, KiB or MiB ("10MiB", "512KiB", "65536").
+func parseSize(v string) (int64, error) {
+	unit := int64(1)
+	switch {
+	case strings.HasSuffix(v, "MiB"):
+		v, unit = strings.TrimSuffix(v, "MiB"), 1<<20
+	case strings.HasSuffix(v, "KiB"):
+		v, unit = strings.TrimSuffix(v, "KiB"), 1<<10
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n < 0 || n > 1<<40/unit {
+		return 0, fmt.Errorf("%q is not a size: bytes, or a number with KiB or MiB", v)
+	}
+	return n * unit, nil
 }
 
 // Load defines the flags of the options named in only (all when empty) on
@@ -314,6 +337,9 @@ func (c *Config) Validate() error {
 	}
 	if c.StatsK != 0 && c.StatsK < 11 { // stats.DefaultK: raised, never lowered
 		add("--stats-k (CHILDCENTRE_STATS_K): %d; the publication threshold is at least 11", c.StatsK)
+	}
+	if c.AttachmentMax != 0 && (c.AttachmentMax < 1<<10 || c.AttachmentMax > 10<<20) { // followup.DefaultMaxAttachment: the wire's ceiling
+		add("--attachment-max (CHILDCENTRE_ATTACHMENT_MAX): %d bytes; between 1KiB and 10MiB", c.AttachmentMax)
 	}
 	if c.NetworkSchema == "" {
 		add("--network-schema (CHILDCENTRE_NETWORK_SCHEMA): empty; name a built-in schema (child) or a schema file")

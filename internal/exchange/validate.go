@@ -11,7 +11,20 @@ import (
 const (
 	MaxFilterBytes = 1 << 12  // 32,768 bits
 	MaxSealedBytes = 64 << 10 // one sealed message
+	// MaxSealedAttachmentBytes bounds one sealed attachment (Kind
+	// KindFollowUpAttachment): a file of up to 10 MiB with its header, the
+	// seal and the signature. In base64 it still fits the exchange
+	// server's default body limit of 16 MiB, in a batch of its own.
+	MaxSealedAttachmentBytes = 11 << 20
 )
+
+// maxSealed returns the ciphertext limit of a sealed message's kind.
+func maxSealed(kind string) int {
+	if kind == KindFollowUpAttachment {
+		return MaxSealedAttachmentBytes
+	}
+	return MaxSealedBytes
+}
 
 var (
 	reID       = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
@@ -100,8 +113,8 @@ func (e *Envelope) Validate() *Problem {
 			return invalid("sealed.from: set by the hub, never by the sender")
 		case !reKind.MatchString(s.Kind):
 			return invalid("sealed.kind: 1 to 32 lower-case letters, digits, . or -")
-		case len(s.Ciphertext) == 0 || len(s.Ciphertext) > MaxSealedBytes:
-			return invalid("sealed.ciphertext: 1 to %d bytes", MaxSealedBytes)
+		case len(s.Ciphertext) == 0 || len(s.Ciphertext) > maxSealed(s.Kind):
+			return invalid("sealed.ciphertext: 1 to %d bytes", maxSealed(s.Kind))
 		}
 	case TypeAlertRaise, TypeAlertCancel:
 		if e.Alert == nil {

@@ -52,6 +52,12 @@ func TestValidate(t *testing.T) {
 		{"sealed too large", func(e *Envelope) {
 			e.Type, e.Upsert, e.Sealed = TypeSealed, nil, &Sealed{To: "FI", Kind: "x", Ciphertext: make([]byte, MaxSealedBytes+1)}
 		}, CodeInvalid},
+		{"sealed attachment above the message limit", func(e *Envelope) {
+			e.Type, e.Upsert, e.Sealed = TypeSealed, nil, &Sealed{To: "FI", Kind: KindFollowUpAttachment, Ciphertext: make([]byte, MaxSealedBytes+1)}
+		}, ""},
+		{"sealed attachment too large", func(e *Envelope) {
+			e.Type, e.Upsert, e.Sealed = TypeSealed, nil, &Sealed{To: "FI", Kind: KindFollowUpAttachment, Ciphertext: make([]byte, MaxSealedAttachmentBytes+1)}
+		}, CodeInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

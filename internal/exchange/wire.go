@@ -76,6 +76,11 @@ type Batch struct {
 // MaxBatch bounds the messages of one batch.
 const MaxBatch = 500
 
+// MaxBatchBytes bounds the encoded messages of one batch a node sends:
+// well within the hub's default body limit of 16 MiB. A single message
+// larger than it (a sealed attachment) is sent in a batch of its own.
+const MaxBatchBytes = 12 << 20
+
 // Result statuses, one per message of a batch, in order.
 const (
 	StatusAccepted  = "accepted"

@@ -28,6 +28,9 @@ type FollowUpMessage struct {
 	SentAt   time.Time         `json:"sent_at"`
 	Request  *FollowUpRequest  `json:"request,omitempty"`
 	Decision *FollowUpDecision `json:"decision,omitempty"`
+	// Attachment is the header of an attachment (Kind
+	// KindFollowUpAttachment); the file's bytes follow it in the frame.
+	Attachment *FollowUpAttachment `json:"attachment,omitempty"`
 }
 
 // FollowUpRequest is a request for details about a hit (SIENA: a
@@ -60,4 +63,36 @@ type FollowUpDecision struct {
 	Evaluation string            `json:"evaluation"`
 	Fields     map[string]string `json:"fields,omitempty"`
 	Officer    string            `json:"officer"`
+}
+
+// Attachments (a photo, a document) on a follow-up thread travel sealed
+// like every follow-up message, but under their own kind and in a binary
+// frame, so that the file is not base64-encoded twice (once in the
+// plaintext, once in the envelope) and a 10 MiB file fits one envelope:
+//
+//	uint32 big-endian length of the header | header JSON (FollowUpMessage,
+//	Type FollowUpAttachmentType, Attachment set) | the file's bytes
+//
+// The header's Attachment.Size and Attachment.SHA256 bind the bytes that
+// follow; the whole frame is sealed (HPKE) and signed by the sending node.
+const (
+	// KindFollowUpAttachment is the Sealed.Kind of an attachment.
+	KindFollowUpAttachment = "followup.attachment"
+	// FollowUpAttachmentType is the FollowUpMessage.Type of an attachment's header.
+	FollowUpAttachmentType = "attachment"
+)
+
+// FollowUpAttachment describes one attached file. Name is the file name
+// the sending officer gave (it may be personal data: it travels sealed and
+// rests sealed); ContentType is one of the allowed types, as the content
+// shows it; SHA256 is the hex digest of the bytes.
+type FollowUpAttachment struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+	Handling    string `json:"handling"`   // H0–H3 of the file
+	Evaluation  string `json:"evaluation"` // as on a decision, e.g. "B2"
+	Officer     string `json:"officer"`
 }

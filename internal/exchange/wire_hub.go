@@ -30,6 +30,11 @@ const (
 // MaxInbox bounds the notices of one Inbox answer.
 const MaxInbox = 1000
 
+// MaxInboxBytes bounds the sealed ciphertext of one Inbox answer: it ends
+// early (More set) rather than pass it, except that it always holds at
+// least one notice, whatever its size.
+const MaxInboxBytes = 8 << 20
+
 // Hello is what a node says when it starts and from time to time: the
 // linkage schema and key it encodes with, and how much waits in its outbox.
 type Hello struct {

@@ -25,6 +25,16 @@ func (s *Service) requestMessage(ctx context.Context, r *Request, wire exchange.
 // checked against the network CA (and CRL) by Peers.Seal: a revoked node
 // gets nothing.
 func (s *Service) sealTo(ctx context.Context, country string, m exchange.FollowUpMessage) ([]*cases.OutboxMessage, error) {
+	plain, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	return s.sealFrame(ctx, country, m.Thread, exchange.KindFollowUp, plain)
+}
+
+// sealFrame seals plain of kind to the node of country and wraps it for
+// the outbox.
+func (s *Service) sealFrame(ctx context.Context, country, thread, kind string, plain []byte) ([]*cases.OutboxMessage, error) {
 	if s.Peers == nil {
 		return nil, errs.E(errs.Unavailable, "follow-up: this node has no network certificate")
 	}
@@ -32,23 +42,19 @@ func (s *Service) sealTo(ctx context.Context, country string, m exchange.FollowU
 	if err != nil {
 		return nil, errs.Wrap(err, "follow-up: the network's directory")
 	}
-	plain, err := json.Marshal(m)
-	if err != nil {
-		return nil, err
-	}
 	for _, c := range certs {
 		if s.Peers.Country(c) != country {
 			continue
 		}
-		sealed, err := s.Peers.Seal(c, exchange.KindFollowUp, plain)
+		sealed, err := s.Peers.Seal(c, kind, plain)
 		if err != nil {
 			// Nothing leaves for a node whose certificate is revoked or
 			// expired; the refusal is audited like a refused message.
-			return nil, s.refuse(ctx, country, m.Thread, "recipient_not_valid",
+			return nil, s.refuse(ctx, country, thread, "recipient_not_valid",
 				errs.E(errs.Unavailable, "follow-up: the other node's certificate is not valid (expired or revoked)"))
 		}
 		e := exchange.Envelope{ID: cases.NewMessageID(), Type: exchange.TypeSealed,
-			Sealed: &exchange.Sealed{To: country, Kind: exchange.KindFollowUp, Ciphertext: sealed}}
+			Sealed: &exchange.Sealed{To: country, Kind: kind, Ciphertext: sealed}}
 		body, err := json.Marshal(e)
 		if err != nil {
 			return nil, err
@@ -66,6 +72,9 @@ func (s *Service) sealTo(ctx context.Context, country string, m exchange.FollowU
 func (s *Service) Receive(ctx context.Context, n *exchange.Sealed) error {
 	if s.Peers == nil {
 		return errs.E(errs.Unavailable, "follow-up: this node has no network certificate")
+	}
+	if n.Kind == exchange.KindFollowUpAttachment {
+		return s.receiveAttachment(ctx, n)
 	}
 	plain, err := s.Peers.Open(ctx, n.From, exchange.KindFollowUp, n.Ciphertext)
 	if err != nil {

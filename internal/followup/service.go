@@ -53,6 +53,9 @@ type Service struct {
 	Now     func() time.Time
 	Logger  *slog.Logger
 	Wake    func() // wakes the outbox sender; nil: it finds the message on its next poll
+	// MaxAttachment is the largest file this node sends or accepts on a
+	// thread; DefaultMaxAttachment (also the ceiling) when 0.
+	MaxAttachment int64
 }
 
 // AtRestPurpose is the keyring purpose sealing follow-up text at rest.
@@ -295,16 +298,36 @@ func (s *Service) read(ctx context.Context, id int64) (*Request, error) {
 	return r, err
 }
 
+// BodyAAD is the binding of a thread's sealed texts at rest (a request's
+// body, an event's decision): a value copied to another thread does not
+// open. Re-sealing after a key rotation (store.ResealFollowUp) uses it.
+func BodyAAD(thread string) string { return "followup/" + thread }
+
+// AttachmentAAD is the binding of a file's sealed header (part "meta") or
+// bytes (part "body") at rest, to its thread and to itself.
+func AttachmentAAD(thread, attID, part string) string {
+	return "followup/" + thread + "/attachment/" + attID + "/" + part
+}
+
 func (s *Service) sealBody(thread string, v any) ([]byte, error) {
+	return s.sealJSON(v, BodyAAD(thread))
+}
+
+func (s *Service) openBody(thread string, sealed []byte, v any) error {
+	return s.openJSON(sealed, BodyAAD(thread), v)
+}
+
+// sealJSON seals v's JSON at rest, bound to aad.
+func (s *Service) sealJSON(v any, aad string) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	return s.AtRest.Seal(b, "followup/"+thread)
+	return s.AtRest.Seal(b, aad)
 }
 
-func (s *Service) openBody(thread string, sealed []byte, v any) error {
-	b, err := s.AtRest.Open(sealed, "followup/"+thread)
+func (s *Service) openJSON(sealed []byte, aad string, v any) error {
+	b, err := s.AtRest.Open(sealed, aad)
 	if err != nil {
 		return errs.Wrap(err, "follow-up: open a stored message")
 	}

@@ -62,6 +62,8 @@ const (
 	EvReceived = "received"
 	EvDecided  = "decided"  // this node decided (receiving side)
 	EvAnswered = "answered" // the other node's decision arrived (requesting side)
+	EvAttached = "attached" // this node attached a file (either side)
+	EvAttachIn = "attachment_received"
 )
 
 // HitRef is what a request needs of a hit of the node's queue.
@@ -107,6 +109,12 @@ type Tx interface {
 	// Seen records a sealed message's ID from a country; it reports false
 	// when the ID was seen before (a replay).
 	Seen(ctx context.Context, msgID, from string) (bool, error)
+	// PutAttachment stores a file of a thread and sets its ID.
+	PutAttachment(ctx context.Context, a *Attachment) error
+	// Attachments lists a request's files in order, without their bodies.
+	Attachments(ctx context.Context, requestID int64) ([]*Attachment, error)
+	// Attachment reads one file with its body (nil: none).
+	Attachment(ctx context.Context, id int64) (*Attachment, error)
 	// CountOverdue counts requests sent or pending past their deadline at now.
 	CountOverdue(ctx context.Context, now time.Time) (int, error)
 }

@@ -15,6 +15,8 @@ type Thread struct {
 	Wire    exchange.FollowUpRequest // the request as stated
 	Events  []*ThreadEvent
 	Overdue bool
+	// Attachments are the thread's files, sent and received, in order.
+	Attachments []*AttachmentView
 }
 
 // ThreadEvent is an event with its decision opened, if any.
@@ -70,6 +72,11 @@ func (s *Service) Read(ctx context.Context, a auth.Actor, id int64) (*Thread, er
 		}
 		t.Events = append(t.Events, te)
 	}
+	var ashown, awithheld int
+	if t.Attachments, ashown, awithheld, err = s.attachments(ctx, a, r); err != nil {
+		return nil, err
+	}
+	shown, withheld = shown+ashown, withheld+awithheld
 	if shown+withheld > 0 {
 		outcome, detail := "ok", "details shown"
 		if withheld > 0 {
@@ -112,9 +119,11 @@ func (s *Service) Overdue(ctx context.Context) (int, error) {
 
 // Export refuses details under H2 and H3: they are never passed on. It is
 // the one check every export or forwarding path of disclosed details calls.
-func Export(d *exchange.FollowUpDecision) error {
-	if d.Handling == "H2" || d.Handling == "H3" {
-		return errs.E(errs.Forbidden, "follow-up: details under %s may not be passed on", d.Handling)
+func Export(d *exchange.FollowUpDecision) error { return exportHandling(d.Handling) }
+
+func exportHandling(code string) error {
+	if code == "H2" || code == "H3" {
+		return errs.E(errs.Forbidden, "follow-up: details under %s may not be passed on", code)
 	}
 	return nil
 }

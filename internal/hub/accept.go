@@ -212,6 +212,19 @@ func (s *Service) Inbox(ctx context.Context, from exchange.Peer, after int64, li
 		if len(ns) > limit {
 			ns, in.More = ns[:limit], true
 		}
+		// Sealed attachments are up to 11 MiB each: one answer carries
+		// notices up to exchange.MaxInboxBytes of ciphertext (at least one),
+		// the rest the next time.
+		total := 0
+		for i, n := range ns {
+			if n.Sealed != nil {
+				total += len(n.Sealed.Ciphertext)
+			}
+			if i > 0 && total > exchange.MaxInboxBytes {
+				ns, in.More = ns[:i], true
+				break
+			}
+		}
 		in.Notices = ns
 		return tx.TouchNode(ctx, nodeOf(from, s.now(), -1), false, 0)
 	})

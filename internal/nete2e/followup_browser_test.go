@@ -15,6 +15,7 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/cases"
 	"github.com/cbss-egcc/childcentre/internal/followup"
+	"github.com/cbss-egcc/childcentre/internal/webtest"
 )
 
 // browserUser creates a user with a second factor on a node.
@@ -152,6 +153,25 @@ func TestBrowserFollowUpAcrossNodes(t *testing.T) {
 	if !strings.Contains(table, "Muhammad") || !strings.Contains(table, "2011-01-01") || strings.Contains(table, "Al-Hassan") {
 		t.Fatalf("SE reads %q; want the given names and date of birth only", table)
 	}
+
+	// SE: the officer attaches a photo from the thread page; the page with
+	// its list of files meets WCAG 2.2 AA like the others.
+	photo := filepath.Join(t.TempDir(), "photo-of-mohammed.png")
+	if err := os.WriteFile(photo, testPNG(t, "Photo of Mohammed"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(bctx, chromedp.SetUploadFiles(chromedp.ID("file"), []string{photo}),
+		chromedp.SetValue(chromedp.ID("att-handling"), "H2"),
+		chromedp.Click(chromedp.CSS("#followup-attach button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#followup-attachments a[download]")))
+	if err != nil {
+		t.Fatalf("SE attaches a photo: %v", err)
+	}
+	webtest.RequireAccessible(t, bctx, "/followup/N (attachments)")
+	waitFor(t, 15*time.Second, "the photo on FI", func() bool {
+		th, err := fi.Exchange.FollowUp.Read(context.Background(), supervisor("FI"), in.ID)
+		return err == nil && len(th.Attachments) == 1 && th.Attachments[0].Name == "photo-of-mohammed.png"
+	})
 
 	n.stopHub()
 	for _, f := range []string{"hub.db", "hub.db-wal"} {

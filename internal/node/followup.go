@@ -13,7 +13,7 @@ import (
 func (n *Node) openFollowUp(x *Exchange) {
 	f := &followup.Service{Store: store.NewFollowUpStore(n.DB), Peers: x.Secrets.Peers.(*pkiPeers),
 		AtRest: n.LiveKeys.Sealer(followup.AtRestPurpose), Records: n.Cases, Country: n.Config.Country,
-		Now: n.Now, Logger: n.Logger, Wake: x.Sender.Wake}
+		Now: n.Now, Logger: n.Logger, Wake: x.Sender.Wake, MaxAttachment: n.Config.AttachmentMax}
 	x.FollowUp = f
 	x.Puller.Other = f.Receive
 	x.Puller.OtherNotice = f.ReceiveNotice

@@ -61,7 +61,7 @@ func (s *Sender) Wake() {
 func (s *Sender) Run(ctx context.Context) {
 	failures := 0
 	for {
-		n, err := s.SendOnce(ctx)
+		n, full, err := s.sendOnce(ctx)
 		var wait time.Duration
 		switch {
 		case ctx.Err() != nil:
@@ -70,7 +70,7 @@ func (s *Sender) Run(ctx context.Context) {
 			failures++
 			wait = s.backoff(failures)
 			s.Logger.Warn("exchange: delivery to the hub failed; retrying", "err", err, "attempt", failures, "retry_in", wait.Round(time.Millisecond).String())
-		case n >= s.batch():
+		case n >= s.batch() || full:
 			failures = 0
 			continue // more is waiting
 		default:
@@ -122,6 +122,27 @@ func (s *Sender) backoff(n int) time.Duration {
 // It returns how many messages it sent; an error means the hub was not
 // reached or gave no usable answer (nothing was marked).
 func (s *Sender) SendOnce(ctx context.Context) (int, error) {
+	n, _, err := s.sendOnce(ctx)
+	return n, err
+}
+
+// fitBytes keeps the first messages of due whose bodies together stay
+// within limit bytes, and always the first (a message larger than limit
+// goes alone); it reports whether any was left for the next batch.
+func fitBytes(due []*Outgoing, limit int) ([]*Outgoing, bool) {
+	total := 0
+	for i, o := range due {
+		total += len(o.Body)
+		if i > 0 && total > limit {
+			return due[:i], true
+		}
+	}
+	return due, false
+}
+
+// sendOnce is SendOnce; full reports that the batch was cut by its size in
+// bytes, so that more is waiting.
+func (s *Sender) sendOnce(ctx context.Context) (int, bool, error) {
 	now := s.Now().UTC()
 	var due []*Outgoing
 	err := s.Store.View(ctx, func(tx Tx) error {
@@ -130,12 +151,15 @@ func (s *Sender) SendOnce(ctx context.Context) (int, error) {
 		return err
 	})
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	defer s.count(ctx)
 	if len(due) == 0 {
-		return 0, nil
+		return 0, false, nil
 	}
+	// Sealed attachments are up to 11 MiB each: a batch of them must stay
+	// within the hub's body limit.
+	due, full := fitBytes(due, exchange.MaxBatchBytes)
 	b := exchange.Batch{Messages: make([]exchange.Envelope, 0, len(due))}
 	byMsg := make(map[string]*Outgoing, len(due))
 	var broken []*Outgoing
@@ -158,7 +182,7 @@ func (s *Sender) SendOnce(ctx context.Context) (int, error) {
 		// Counted for the operator; the message stays due at once, the
 		// backoff is the loop's.
 		_ = s.Store.Update(ctx, func(tx Tx) error { return tx.Postpone(ctx, ids, 0) })
-		return 0, errs.Wrap(sendErr, "exchange: send")
+		return 0, false, errs.Wrap(sendErr, "exchange: send")
 	}
 	var done []int64
 	refused := map[int64]string{}
@@ -190,9 +214,9 @@ func (s *Sender) SendOnce(ctx context.Context) (int, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	return len(due), nil
+	return len(due), full, nil
 }
 
 // count sets the pending gauge from the outbox.

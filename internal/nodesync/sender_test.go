@@ -2,11 +2,15 @@ package nodesync_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/cbss-egcc/childcentre/internal/cases"
 	"github.com/cbss-egcc/childcentre/internal/exchange"
+	"github.com/cbss-egcc/childcentre/internal/followup"
 	"github.com/cbss-egcc/childcentre/internal/nodesync"
+	"github.com/cbss-egcc/childcentre/internal/store"
 )
 
 func TestSenderDeliversOnceDespiteFailures(t *testing.T) {
@@ -87,6 +91,44 @@ func TestSenderKeepsRefusals(t *testing.T) {
 		})
 		if refused != 1 {
 			t.Error("the refusal and its code are not listed for the operator")
+		}
+	})
+}
+
+// TestSenderCutsBatchesBySize: sealed attachments of several MiB go in
+// batches that stay within exchange.MaxBatchBytes, one larger than it
+// alone, so that no batch exceeds the hub's body limit.
+func TestSenderCutsBatchesBySize(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		var msgs []*cases.OutboxMessage
+		for i, size := range []int{4 << 20, 4 << 20, 10 << 20, 1 << 10} {
+			env := exchange.Envelope{ID: "att-" + string(rune('a'+i)), Type: exchange.TypeSealed,
+				Sealed: &exchange.Sealed{To: "FI", Kind: exchange.KindFollowUpAttachment, Ciphertext: make([]byte, size)}}
+			body, err := json.Marshal(env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msgs = append(msgs, &cases.OutboxMessage{ID: env.ID, Type: env.Type, Body: body})
+		}
+		if err := store.NewFollowUpStore(e.db).Update(e.ctx, func(tx followup.Tx) error { return tx.Enqueue(e.ctx, msgs) }); err != nil {
+			t.Fatal(err)
+		}
+		var sent []int
+		for range 5 {
+			n, err := e.sender.SendOnce(e.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				break
+			}
+			sent = append(sent, n)
+		}
+		if !slices.Equal(sent, []int{2, 1, 1}) {
+			t.Errorf("batches of %v messages, want [2 1 1]: 4+4 MiB together, 10 MiB alone, then 1 KiB", sent)
+		}
+		if p, r := e.counts(t); p != 0 || r != 0 {
+			t.Errorf("after delivery: %d pending, %d refused", p, r)
 		}
 	})
 }

@@ -11,6 +11,8 @@ func init() {
 	expectedRoutes["GET /followup/{id}"] = expectation{perm: auth.PermCasesRead, roles: caseReaders}
 	expectedRoutes["POST /followup/{id}/approve"] = expectation{perm: auth.PermCasesApprove, roles: caseApprovers}
 	expectedRoutes["POST /followup/{id}/decide"] = expectation{perm: auth.PermCasesWrite, roles: caseWriters}
+	expectedRoutes["POST /followup/{id}/attachments"] = expectation{perm: auth.PermCasesWrite, roles: caseWriters}
+	expectedRoutes["GET /followup/{id}/attachments/{aid}"] = expectation{perm: auth.PermCasesRead, roles: caseReaders}
 }
 
 // The missing-child alerts' routes (handlers_followup_alerts.go).

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"mime"
 	"net/http"
 )
 
@@ -88,16 +89,37 @@ func (s *Server) csrf(rt *Route, next http.Handler) http.Handler {
 			s.csrfDenied(w, r, "cross-origin request")
 			return
 		}
-		if r.ContentLength > maxFormBytes {
-			// Answered before reading: no 100 Continue, no body.
+		limit, upload := int64(maxFormBytes), rt.Upload != nil && isMultipart(r)
+		if upload {
+			limit += rt.Upload()
+		}
+		tooLarge := func() {
+			if upload && rt.TooLarge != nil {
+				rt.TooLarge(r)
+			}
 			s.renderStatus(w, r, http.StatusRequestEntityTooLarge)
+		}
+		if r.ContentLength > limit {
+			// Answered before reading: no 100 Continue, no body.
+			tooLarge()
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				s.renderStatus(w, r, http.StatusRequestEntityTooLarge)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		parse := r.ParseForm
+		if upload {
+			// maxMemory above the body's limit: no part goes to a
+			// temporary file, where personal data would rest in clear.
+			parse = func() error { return r.ParseMultipartForm(limit + 1) }
+			defer func() {
+				if r.MultipartForm != nil {
+					_ = r.MultipartForm.RemoveAll()
+				}
+			}()
+		}
+		if err := parse(); err != nil {
+			var maxBytes *http.MaxBytesError
+			if errors.As(err, &maxBytes) {
+				tooLarge()
 				return
 			}
 			s.renderStatus(w, r, http.StatusBadRequest)
@@ -118,6 +140,12 @@ func (s *Server) csrf(rt *Route, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isMultipart reports whether r's body is multipart/form-data.
+func isMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
 }
 
 // csrfDenied logs a refused request (route and client pseudonym only) and

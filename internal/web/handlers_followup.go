@@ -30,51 +30,56 @@ func (s *Server) followupRoutes() []Route {
 		{Method: "GET", Pattern: "/followup/{id}", Name: "followup", Permission: auth.PermCasesRead, handler: h(s.followupThread)},
 		{Method: "POST", Pattern: "/followup/{id}/approve", Name: "followup_approve", Permission: auth.PermCasesApprove, handler: h(s.followupApprove)},
 		{Method: "POST", Pattern: "/followup/{id}/decide", Name: "followup_decide", Permission: auth.PermCasesWrite, handler: h(s.followupDecide)},
+		{Method: "POST", Pattern: "/followup/{id}/attachments", Name: "followup_attach", Permission: auth.PermCasesWrite,
+			Upload: s.attachmentLimit, TooLarge: s.attachTooLarge, handler: h(s.followupAttach)},
+		{Method: "GET", Pattern: "/followup/{id}/attachments/{aid}", Name: "followup_attachment", Permission: auth.PermCasesRead, handler: h(s.followupDownload)},
 	}
 }
 
 // followupLabels name each code the follow-up pages show ("state.sent"):
 // templates look them up with index, so that every key is declared here.
 var followupLabels = map[string]string{
-	"dir.out":                "followup.dir_out",
-	"dir.in":                 "followup.dir_in",
-	"urgency.routine":        "followup.urgency_routine",
-	"urgency.urgent":         "followup.urgency_urgent",
-	"urgency.danger":         "followup.urgency_danger",
-	"state.approval":         "followup.state_approval",
-	"state.sent":             "followup.state_sent",
-	"state.pending":          "followup.state_pending",
-	"state.granted":          "followup.state_granted",
-	"state.partial":          "followup.state_partial",
-	"state.refused":          "followup.state_refused",
-	"state.more":             "followup.state_more",
-	"handling.H0":            "followup.handling_H0",
-	"handling.H1":            "followup.handling_H1",
-	"handling.H2":            "followup.handling_H2",
-	"handling.H3":            "followup.handling_H3",
-	"field.given_names":      "followup.field_given_names",
-	"field.family_name":      "followup.field_family_name",
-	"field.birth_date":       "followup.field_birth_date",
-	"field.birth_place":      "followup.field_birth_place",
-	"field.citizenships":     "followup.field_citizenships",
-	"field.languages":        "followup.field_languages",
-	"event.created":          "followup.event_created",
-	"event.approved":         "followup.event_approved",
-	"event.sent":             "followup.event_sent",
-	"event.received":         "followup.event_received",
-	"event.decided":          "followup.event_decided",
-	"event.answered":         "followup.event_answered",
-	"outcome.grant":          "followup.outcome_grant",
-	"outcome.partial":        "followup.outcome_partial",
-	"outcome.refuse":         "followup.outcome_refuse",
-	"outcome.more":           "followup.outcome_more",
-	"reason.not_same_child":  "followup.reason_not_same_child",
-	"reason.no_legal_basis":  "followup.reason_no_legal_basis",
-	"reason.child_at_risk":   "followup.reason_child_at_risk",
-	"reason.investigation":   "followup.reason_investigation",
-	"reason.national_law":    "followup.reason_national_law",
-	"reason.no_longer_held":  "followup.reason_no_longer_held",
-	"reason.purpose_unclear": "followup.reason_purpose_unclear",
+	"dir.out":                   "followup.dir_out",
+	"dir.in":                    "followup.dir_in",
+	"urgency.routine":           "followup.urgency_routine",
+	"urgency.urgent":            "followup.urgency_urgent",
+	"urgency.danger":            "followup.urgency_danger",
+	"state.approval":            "followup.state_approval",
+	"state.sent":                "followup.state_sent",
+	"state.pending":             "followup.state_pending",
+	"state.granted":             "followup.state_granted",
+	"state.partial":             "followup.state_partial",
+	"state.refused":             "followup.state_refused",
+	"state.more":                "followup.state_more",
+	"handling.H0":               "followup.handling_H0",
+	"handling.H1":               "followup.handling_H1",
+	"handling.H2":               "followup.handling_H2",
+	"handling.H3":               "followup.handling_H3",
+	"field.given_names":         "followup.field_given_names",
+	"field.family_name":         "followup.field_family_name",
+	"field.birth_date":          "followup.field_birth_date",
+	"field.birth_place":         "followup.field_birth_place",
+	"field.citizenships":        "followup.field_citizenships",
+	"field.languages":           "followup.field_languages",
+	"event.created":             "followup.event_created",
+	"event.approved":            "followup.event_approved",
+	"event.sent":                "followup.event_sent",
+	"event.received":            "followup.event_received",
+	"event.decided":             "followup.event_decided",
+	"event.answered":            "followup.event_answered",
+	"event.attached":            "followup.event_attached",
+	"event.attachment_received": "followup.event_attachment_received",
+	"outcome.grant":             "followup.outcome_grant",
+	"outcome.partial":           "followup.outcome_partial",
+	"outcome.refuse":            "followup.outcome_refuse",
+	"outcome.more":              "followup.outcome_more",
+	"reason.not_same_child":     "followup.reason_not_same_child",
+	"reason.no_legal_basis":     "followup.reason_no_legal_basis",
+	"reason.child_at_risk":      "followup.reason_child_at_risk",
+	"reason.investigation":      "followup.reason_investigation",
+	"reason.national_law":       "followup.reason_national_law",
+	"reason.no_longer_held":     "followup.reason_no_longer_held",
+	"reason.purpose_unclear":    "followup.reason_purpose_unclear",
 }
 
 // followupRow is a request as the list shows it.
@@ -117,6 +122,7 @@ var followupNotices = map[string]string{
 	"approval": "followup.notice_approval",
 	"approved": "followup.notice_approved",
 	"decided":  "followup.notice_decided",
+	"attached": "followup.notice_attached",
 }
 
 // followupForm is the data of the new-request form.
@@ -194,6 +200,8 @@ type followupThreadData struct {
 	Outcomes    []string
 	Handlings   []string
 	Evaluations []string
+	CanAttach   bool
+	MaxFileKiB  int64
 }
 
 func (s *Server) followupThread(w http.ResponseWriter, r *http.Request) {
@@ -202,6 +210,11 @@ func (s *Server) followupThread(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, http.StatusNotFound)
 		return
 	}
+	s.renderThread(w, r, id, http.StatusOK, nil)
+}
+
+// renderThread shows a request's thread, with errors of a form posted on it.
+func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, id int64, status int, errors []fieldError) {
 	st := state(r)
 	th, err := s.deps.FollowUp.Read(r.Context(), st.actor(), id)
 	if err != nil {
@@ -213,13 +226,16 @@ func (s *Server) followupThread(w http.ResponseWriter, r *http.Request) {
 		Evaluations: form.Evaluations,
 		CanApprove: th.Direction == followup.Out && th.State == followup.StateApproval &&
 			st.principal.User.Role.Can(auth.PermCasesApprove) && th.CreatedBy != st.actor().Ref(),
-		CanDecide: th.Direction == followup.In && th.State == followup.StatePending && st.principal.User.Role.Can(auth.PermCasesWrite)}
+		CanDecide:  th.Direction == followup.In && th.State == followup.StatePending && st.principal.User.Role.Can(auth.PermCasesWrite),
+		CanAttach:  (th.Direction == followup.In || th.State != followup.StateApproval) && st.principal.User.Role.Can(auth.PermCasesWrite),
+		MaxFileKiB: s.attachmentLimit() >> 10}
 	for _, l := range followup.LegalBases {
 		if l.Code == th.LegalBasis {
 			d.LegalTitle = l.Title
 		}
 	}
-	s.render(w, r, http.StatusOK, "followup", &page{TitleKey: "followup.thread_title", NoticeKey: followupNotices[r.URL.Query().Get("done")], Data: d})
+	s.render(w, r, status, "followup", &page{TitleKey: "followup.thread_title", NoticeKey: followupNotices[r.URL.Query().Get("done")], Data: d,
+		Errors: errors})
 }
 
 func (s *Server) followupApprove(w http.ResponseWriter, r *http.Request) {

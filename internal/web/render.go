@@ -116,6 +116,7 @@ func viewFuncs(cat *i18n.Catalog, sf *staticFiles, loc *time.Location, lang stri
 		"hint":      withHint,
 		"autofocus": withAutofocus,
 		"numeric":   withNumeric,
+		"kib":       func(n int64) int64 { return (n + 1023) >> 10 }, // a file's size, rounded up
 	}
 	for name, f := range registryFuncs(cat, tr, lang, loc) {
 		funcs[name] = f

@@ -23,6 +23,14 @@ type Route struct {
 	// through the trusted proxy, without a session (the /metrics scraper
 	// on the same host).
 	Loopback bool
+	// Upload, when set, admits a multipart/form-data body with one file of
+	// at most Upload() bytes (beside the form's own fields); the CSRF
+	// check reads the token from it. The file stays in memory, never in
+	// a temporary file on disk.
+	Upload func() int64
+	// TooLarge, when set, records an upload refused as too large (413)
+	// before the page answers.
+	TooLarge func(r *http.Request)
 
 	// bare routes (probes, static files) skip the session lookup: they
 	// render no page and must not refresh a session's idle timer.
