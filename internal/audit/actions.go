@@ -81,6 +81,11 @@ const (
 	ActAlertSighting     = "alert.sighting"
 )
 
+// Actions of the hub as a witness of the nodes' audit logs (issue 10 H1).
+const (
+	ActCheckpointRefused = "audit.checkpoint_refused"
+)
+
 // ActionInfo is one catalogued action.
 type ActionInfo struct {
 	Name    string
@@ -149,6 +154,7 @@ var catalogue = []ActionInfo{
 	{ActAlertRaise, "A missing-child alert was raised on the network (Detail: urgency, location protection)."},
 	{ActAlertCancel, "A missing-child alert was cancelled: the child was found."},
 	{ActAlertSighting, "A possible sighting of a child under a missing-child alert was notified (Detail: the other country, or the instruction)."},
+	{ActCheckpointRefused, "The hub refused a node's audit checkpoint: a signature that does not verify, another country's log, or a log shorter than or different from one it witnessed (Detail: reason, entry numbers)."},
 	{ActDisclosureReject, "A sealed follow-up message was refused: altered, signed by another country, sealed to another node, from a revoked node or replayed (Detail)."},
 }
 

@@ -18,8 +18,8 @@ import (
 func init() {
 	register(&Command{
 		Name:    "audit verify",
-		Args:    "[--anchor SEQ:HASH]... [--database URL] (--key-file FILE | $CHILDCENTRE_KEYS) [--audit-checkpoints FILE]",
-		Summary: "check the audit log's hash chain against its signed checkpoints, and every record's creation against the log; exit 1 naming the first problem",
+		Args:    "[--anchor SEQ:HASH]... [--database URL] (--key-file FILE | $CHILDCENTRE_KEYS) [--audit-checkpoints FILE] [--hub-url URL --network-dir DIR]",
+		Summary: "check the audit log's hash chain against its signed checkpoints (the checkpoint file's and, with --hub-url, the hub's), and every record's creation against the log; exit 1 naming the first problem",
 		Run:     runAuditVerify,
 	})
 	register(&Command{
@@ -30,8 +30,11 @@ func init() {
 	})
 }
 
-// auditOptions are the administration options plus the checkpoint file.
-var auditOptions = append(append([]string(nil), adminOptions...), "audit-checkpoints")
+// auditOptions are the administration options plus the checkpoint file,
+// the node's country (which its checkpoints name) and its place in the
+// network (the hub witnesses its checkpoints).
+var auditOptions = append(append([]string(nil), adminOptions...), "audit-checkpoints", "country",
+	"hub-url", "network-dir", "network-ca", "network-crl")
 
 func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("audit verify", env)
@@ -53,15 +56,20 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("audit log NOT intact: %v", err)
 	}
-	rep, err := audit.Verify(ctx, db, node.ChainOf(kr), append(anchors, audit.Anchors(cps)...)...)
+	hubCP, hubNote, err := hubCheckpoint(ctx, c, kr)
+	if err != nil {
+		return fmt.Errorf("audit log NOT verified: %v", err)
+	}
+	rep, err := audit.Verify(ctx, db, node.ChainOf(kr), append(append(anchors, audit.Anchors(cps)...), audit.Anchors(hubCP)...)...)
 	if err != nil {
 		return err
 	}
 	if !rep.OK() {
-		return fmt.Errorf("audit log NOT intact: %s (first bad entry: %d; %d entries checked)", rep.Problem, rep.FirstBad, rep.Entries)
+		return fmt.Errorf("audit log NOT intact: %s (first bad entry: %d; %d entries checked; %s)", rep.Problem, rep.FirstBad, rep.Entries, hubNote)
 	}
 	fmt.Fprintf(env.Stdout, "audit log intact: %d entries; head %d:%s\n", rep.Entries, rep.HeadSeq, hex.EncodeToString(rep.HeadHash))
 	fmt.Fprintln(env.Stdout, note)
+	fmt.Fprintln(env.Stdout, hubNote)
 	un, err := audit.CheckCreations(ctx, db, db)
 	if err != nil {
 		return err
@@ -91,6 +99,24 @@ func readCheckpoints(c *config.Config, kr *crypto.Keyring) ([]audit.Checkpoint, 
 	}
 	last := cps[len(cps)-1]
 	return cps, fmt.Sprintf("checkpoints: %d checked in %s; latest entry %d signed at %s", len(cps), path, last.Seq, last.Time.Format(time.RFC3339)), nil
+}
+
+// hubCheckpoint asks the hub for the latest checkpoint it witnessed of this
+// node (node.HubCheckpoint) and says what it got. A node configured with a
+// hub that cannot be asked is an error, not a note: an attacker who can cut
+// the log could also cut the node off the hub.
+func hubCheckpoint(ctx context.Context, c *config.Config, kr *crypto.Keyring) ([]audit.Checkpoint, string, error) {
+	if c.HubURL == "" {
+		return nil, "hub witness: none (no --hub-url)", nil
+	}
+	cp, ok, err := node.HubCheckpoint(ctx, c, kr)
+	if err != nil {
+		return nil, "", err
+	}
+	if !ok {
+		return nil, "hub witness: holds no checkpoint of this node yet", nil
+	}
+	return []audit.Checkpoint{cp}, fmt.Sprintf("hub witness: checked; latest entry %d signed at %s", cp.Seq, cp.Time.Format(time.RFC3339)), nil
 }
 
 func runAuditCheckpoint(ctx context.Context, env *Env, args []string) error {

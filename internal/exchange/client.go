@@ -98,6 +98,15 @@ func (c *Client) Directory(ctx context.Context) (Directory, error) {
 	return out, err
 }
 
+// Checkpoint returns the latest audit checkpoint the hub witnessed of this
+// node's country (Witnessed.Checkpoint nil while it holds none). Check its
+// signature with the node's checkpoint key before trusting it.
+func (c *Client) Checkpoint(ctx context.Context) (Witnessed, error) {
+	var out Witnessed
+	err := c.do(ctx, http.MethodGet, PathCheckpoint, nil, &out)
+	return out, err
+}
+
 // RemoteError is a request the hub refused.
 type RemoteError struct {
 	Status  int

@@ -45,6 +45,9 @@ type Backend interface {
 	Hello(ctx context.Context, from Peer, h Hello) (Welcome, error)
 	// Directory lists the nodes known to the hub.
 	Directory(ctx context.Context, from Peer) (Directory, error)
+	// Checkpoint returns the latest audit checkpoint the hub witnessed of
+	// the sender's country (wire_checkpoint.go).
+	Checkpoint(ctx context.Context, from Peer) (Witnessed, error)
 }
 
 // ServerConfig configures the exchange server.
@@ -86,6 +89,7 @@ func NewServer(b Backend, cfg ServerConfig) http.Handler {
 	mux.HandleFunc("GET "+PathInbox, s.peer(s.inbox))
 	mux.HandleFunc("POST "+PathHello, s.peer(s.hello))
 	mux.HandleFunc("GET "+PathDirectory, s.peer(s.directory))
+	mux.HandleFunc("GET "+PathCheckpoint, s.peer(s.checkpoint))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/exchange/") && !strings.HasPrefix(r.URL.Path, "/exchange/v1/") {
 			writeError(w, http.StatusNotFound, CodeVersion, "this hub speaks exchange version "+strconv.Itoa(Version))
@@ -220,6 +224,15 @@ func (s *server) directory(w http.ResponseWriter, r *http.Request, p Peer) {
 		d.Nodes = []DirectoryEntry{}
 	}
 	writeJSON(w, http.StatusOK, d)
+}
+
+func (s *server) checkpoint(w http.ResponseWriter, r *http.Request, p Peer) {
+	wt, err := s.b.Checkpoint(r.Context(), p)
+	if err != nil {
+		s.fail(w, err, p)
+		return
+	}
+	writeJSON(w, http.StatusOK, wt)
 }
 
 // decode reads a JSON body strictly: the right media type, at most MaxBody

@@ -2,11 +2,14 @@ package node
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/audit"
 	"github.com/cbss-egcc/childcentre/internal/config"
 	"github.com/cbss-egcc/childcentre/internal/crypto"
+	"github.com/cbss-egcc/childcentre/internal/network"
+	"github.com/cbss-egcc/childcentre/internal/nodesync"
 )
 
 // DefaultCheckpointEvery is how often the server signs a checkpoint of the
@@ -20,8 +23,8 @@ func CheckpointSigner(c *config.Config, kr *crypto.Keyring) *audit.CheckpointSig
 }
 
 // Witnesses returns the witnesses the configuration names: the checkpoint
-// file, when checkpoints are on. The hub joins them once the exchange
-// exists (Node.Witnesses).
+// file, when checkpoints are on. The hub joins them when the node
+// exchanges with one (openExchange: Exchange.Witness).
 func Witnesses(c *config.Config) []audit.Witness {
 	if path := c.CheckpointFile(); path != "" {
 		return []audit.Witness{&audit.FileWitness{Path: path}}
@@ -49,4 +52,37 @@ func (n *Node) startCheckpoints(ctx context.Context) <-chan struct{} {
 		cp.Run(ctx, every, func(err error) { n.Logger.Error("audit checkpoint not written", "err", err) })
 	}()
 	return done
+}
+
+// HubCheckpoint asks the hub named by the configuration for the latest
+// checkpoint it witnessed of this node's log, over the exchange's mutual
+// TLS, and checks it: signed with this node's checkpoint key, of this
+// node's country (from its certificate). ok is false while the hub holds
+// none; an error when the hub cannot be asked or its answer does not
+// check. Without a hub URL it returns nothing.
+func HubCheckpoint(ctx context.Context, c *config.Config, kr *crypto.Keyring) (cp audit.Checkpoint, ok bool, err error) {
+	if c.HubURL == "" {
+		return audit.Checkpoint{}, false, nil
+	}
+	id, err := network.Load(c, nil)
+	if err != nil {
+		return audit.Checkpoint{}, false, err
+	}
+	client, err := id.Client(c.HubURL, 30*time.Second)
+	if err != nil {
+		return audit.Checkpoint{}, false, fmt.Errorf("network: %w", err)
+	}
+	defer client.Close()
+	w := &nodesync.HubWitness{Source: client}
+	cp, ok, err = w.LatestCheckpoint(ctx)
+	if err != nil || !ok {
+		return audit.Checkpoint{}, false, err
+	}
+	if cp.Node != id.Bundle.Identity.Country {
+		return audit.Checkpoint{}, false, fmt.Errorf("hub witness: the hub answered a checkpoint of %s, not of this node (%s)", cp.Node, id.Bundle.Identity.Country)
+	}
+	if err := audit.CheckCheckpoint(CheckpointSigner(c, kr).PublicKey(), cp); err != nil {
+		return audit.Checkpoint{}, false, fmt.Errorf("hub witness: %w", err)
+	}
+	return cp, true, nil
 }

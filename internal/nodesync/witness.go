@@ -1,0 +1,101 @@
+package nodesync
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/cbss-egcc/childcentre/internal/audit"
+	"github.com/cbss-egcc/childcentre/internal/cases"
+	"github.com/cbss-egcc/childcentre/internal/exchange"
+)
+
+// CheckpointRef is the outbox reference of checkpoints: a newer checkpoint
+// supersedes one still waiting (the hub needs only the latest), and no
+// record's reference (32 hex digits) can take it.
+const CheckpointRef = "audit.checkpoint"
+
+// CheckpointSource is the part of the exchange client (exchange.Client)
+// that reads back what the hub witnessed.
+type CheckpointSource interface {
+	Checkpoint(ctx context.Context) (exchange.Witnessed, error)
+}
+
+// HubWitness makes the hub a witness of the node's audit log
+// (audit.Witness, audit.WitnessReader). Witness writes each checkpoint,
+// countersigned with the key of the node's network certificate, to the
+// outbox, which the Sender delivers like any message: with retries, across
+// restarts, once in effect. LatestCheckpoint asks the hub, over the
+// exchange's mutual TLS, for the latest checkpoint it accepted of this
+// node's country.
+//
+// A checkpoint in the outbox sits in the node's own database until it is
+// delivered, so whoever can write the database can drop it; the hub still
+// holds the ones delivered before, every few minutes.
+type HubWitness struct {
+	// Store is the node's outbox (nil: the witness only reads).
+	Store Store
+	// CertSign signs a checkpoint's message with the key of the node's
+	// network certificate (pki.Sign), which the hub checks.
+	CertSign func(msg []byte) ([]byte, error)
+	// Source reads the hub's latest checkpoint (nil: the witness only writes).
+	Source CheckpointSource
+	// Wake, when set, tells the sender that the outbox holds a message.
+	Wake func()
+}
+
+var (
+	_ audit.Witness       = (*HubWitness)(nil)
+	_ audit.WitnessReader = (*HubWitness)(nil)
+)
+
+// Witness implements audit.Witness: it queues cp for the hub.
+func (w *HubWitness) Witness(ctx context.Context, cp audit.Checkpoint) error {
+	if w.Store == nil || w.CertSign == nil {
+		return fmt.Errorf("nodesync: hub witness: no outbox to write checkpoints to")
+	}
+	certSig, err := w.CertSign(cp.Message())
+	if err != nil {
+		return fmt.Errorf("nodesync: hub witness: %w", err)
+	}
+	e := exchange.Envelope{
+		// Unique per checkpoint, so that a resend is a duplicate and a
+		// new signature of the same head (after a restart) is not.
+		ID:         "cp-" + strconv.FormatInt(cp.Seq, 10) + "-" + strconv.FormatInt(cp.Time.UnixMicro(), 10),
+		Type:       exchange.TypeCheckpoint,
+		Checkpoint: exchange.CheckpointOf(cp, certSig),
+	}
+	if pr := e.Validate(); pr != nil {
+		return fmt.Errorf("nodesync: hub witness: %w", pr)
+	}
+	body, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	msg := &cases.OutboxMessage{ID: e.ID, Type: e.Type, Ref: CheckpointRef, Body: body}
+	if err := w.Store.Update(ctx, func(tx Tx) error { return tx.Enqueue(ctx, []*cases.OutboxMessage{msg}) }); err != nil {
+		return fmt.Errorf("nodesync: hub witness: %w", err)
+	}
+	if w.Wake != nil {
+		w.Wake()
+	}
+	return nil
+}
+
+// LatestCheckpoint implements audit.WitnessReader: the hub's latest
+// checkpoint of this node's country, unchecked (the caller checks its
+// signature with the node's checkpoint key).
+func (w *HubWitness) LatestCheckpoint(ctx context.Context) (audit.Checkpoint, bool, error) {
+	if w.Source == nil {
+		return audit.Checkpoint{}, false, fmt.Errorf("nodesync: hub witness: no connection to the hub")
+	}
+	wt, err := w.Source.Checkpoint(ctx)
+	if err != nil {
+		return audit.Checkpoint{}, false, fmt.Errorf("hub witness: %w", err)
+	}
+	if wt.Checkpoint == nil {
+		return audit.Checkpoint{}, false, nil
+	}
+	return wt.Checkpoint.Audit(), true, nil
+}
