@@ -31,15 +31,15 @@ type Witness interface {
 	Witness(ctx context.Context, cp Checkpoint) error
 }
 
-// WitnessReader is a witness that gives back the latest checkpoint it holds
-// of the node (the hub does; a checkpoint file is read whole with
-// ReadCheckpoints). Verification takes it as an anchor, so that a log cut
-// below what the witness saw fails even when the database and every copy
-// on the node's machine were rewritten to match. ok is false while the
-// witness holds none. The caller checks the signature (CheckCheckpoint)
-// and the node: a witness is trusted to keep, never to sign.
+// WitnessReader is a witness that gives back the checkpoints it holds of
+// the node, oldest first (the hub does; a checkpoint file is read with
+// ReadCheckpoints). Verification takes every one as an anchor, so that a
+// log cut below what the witness saw, or rewritten, fails even when the
+// database and every copy on the node's machine were changed to match.
+// The caller checks each signature (CheckCheckpoint) and the node: a
+// witness is trusted to keep, never to sign.
 type WitnessReader interface {
-	LatestCheckpoint(ctx context.Context) (cp Checkpoint, ok bool, err error)
+	Checkpoints(ctx context.Context) ([]Checkpoint, error)
 }
 
 // CheckpointSigner signs and checks checkpoints with an Ed25519 key derived

@@ -56,11 +56,11 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("audit log NOT intact: %v", err)
 	}
-	hubCP, hubNote, err := hubCheckpoint(ctx, c, kr)
+	hubCPs, hubNote, err := hubCheckpoints(ctx, c, kr)
 	if err != nil {
 		return fmt.Errorf("audit log NOT verified: %v", err)
 	}
-	rep, err := audit.Verify(ctx, db, node.ChainOf(kr), append(append(anchors, audit.Anchors(cps)...), audit.Anchors(hubCP)...)...)
+	rep, err := audit.Verify(ctx, db, node.ChainOf(kr), append(append(anchors, audit.Anchors(cps)...), audit.Anchors(hubCPs)...)...)
 	if err != nil {
 		return err
 	}
@@ -101,22 +101,23 @@ func readCheckpoints(c *config.Config, kr *crypto.Keyring) ([]audit.Checkpoint, 
 	return cps, fmt.Sprintf("checkpoints: %d checked in %s; latest entry %d signed at %s", len(cps), path, last.Seq, last.Time.Format(time.RFC3339)), nil
 }
 
-// hubCheckpoint asks the hub for the latest checkpoint it witnessed of this
-// node (node.HubCheckpoint) and says what it got. A node configured with a
-// hub that cannot be asked is an error, not a note: an attacker who can cut
-// the log could also cut the node off the hub.
-func hubCheckpoint(ctx context.Context, c *config.Config, kr *crypto.Keyring) ([]audit.Checkpoint, string, error) {
+// hubCheckpoints asks the hub for every checkpoint it witnessed of this
+// node (node.HubCheckpoints) and says what it got. A node configured with
+// a hub that cannot be asked is an error, not a note: whoever can cut the
+// log may also cut the node off the hub.
+func hubCheckpoints(ctx context.Context, c *config.Config, kr *crypto.Keyring) ([]audit.Checkpoint, string, error) {
 	if c.HubURL == "" {
 		return nil, "hub witness: none (no --hub-url)", nil
 	}
-	cp, ok, err := node.HubCheckpoint(ctx, c, kr)
+	cps, err := node.HubCheckpoints(ctx, c, kr)
 	if err != nil {
 		return nil, "", err
 	}
-	if !ok {
+	if len(cps) == 0 {
 		return nil, "hub witness: holds no checkpoint of this node yet", nil
 	}
-	return []audit.Checkpoint{cp}, fmt.Sprintf("hub witness: checked; latest entry %d signed at %s", cp.Seq, cp.Time.Format(time.RFC3339)), nil
+	last := cps[len(cps)-1]
+	return cps, fmt.Sprintf("hub witness: %d checked; latest entry %d signed at %s", len(cps), last.Seq, last.Time.Format(time.RFC3339)), nil
 }
 
 func runAuditCheckpoint(ctx context.Context, env *Env, args []string) error {

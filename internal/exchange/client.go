@@ -98,12 +98,13 @@ func (c *Client) Directory(ctx context.Context) (Directory, error) {
 	return out, err
 }
 
-// Checkpoint returns the latest audit checkpoint the hub witnessed of this
-// node's country (Witnessed.Checkpoint nil while it holds none). Check its
-// signature with the node's checkpoint key before trusting it.
-func (c *Client) Checkpoint(ctx context.Context) (Witnessed, error) {
+// Checkpoints returns the audit checkpoints the hub witnessed of this
+// node's country after seq after, in ascending order (More: ask again
+// after the last). Check each signature with the node's checkpoint key
+// before trusting it.
+func (c *Client) Checkpoints(ctx context.Context, after int64) (Witnessed, error) {
 	var out Witnessed
-	err := c.do(ctx, http.MethodGet, PathCheckpoint, nil, &out)
+	err := c.do(ctx, http.MethodGet, PathCheckpoints+"?after="+strconv.FormatInt(after, 10), nil, &out)
 	return out, err
 }
 

@@ -8,18 +8,23 @@ import (
 
 // The hub as a witness of the nodes' audit logs (issue 10 H1). A node
 // lodges each signed checkpoint of its audit log's head with the hub, as
-// transparency logs lodge theirs with witnesses: the hub keeps the latest
-// per country, refuses one that goes back (a shorter log) or forks (the
-// same entry with another hash), and gives the latest back to the node's
-// 'audit verify'. Someone who controls the node's database and its local
-// checkpoint file still cannot cut the log short below what the hub holds.
+// transparency logs lodge theirs with witnesses: the hub keeps every one it
+// accepts, refuses one that goes back from the latest (a shorter log) or
+// forks (the same entry with another hash), and gives them all back to the
+// node's 'audit verify'. Someone who controls the node's database and its
+// local checkpoint file still cannot cut the log short, or rewrite it,
+// below what the hub holds.
 
 // TypeCheckpoint lodges a checkpoint with the hub (Envelope.Checkpoint).
 const TypeCheckpoint = "audit.checkpoint"
 
-// PathCheckpoint answers the latest checkpoint the hub holds of the
-// calling node's country (GET): a Witnessed.
-const PathCheckpoint = "/exchange/v1/checkpoint"
+// PathCheckpoints answers the checkpoints the hub accepted of the calling
+// node's country (GET ?after=SEQ&limit=N): a Witnessed, in ascending Seq,
+// those after SEQ, at most MaxCheckpoints.
+const PathCheckpoints = "/exchange/v1/checkpoints"
+
+// MaxCheckpoints bounds the checkpoints of one Witnessed answer.
+const MaxCheckpoints = 5000
 
 // Refusal codes of checkpoints (Result.Code).
 const (
@@ -51,12 +56,13 @@ type Checkpoint struct {
 	CertSig []byte    `json:"cert_sig"` // pki.Sign by the certificate's key over audit.Checkpoint.Message
 }
 
-// Witnessed is the hub's answer on PathCheckpoint. Checkpoint is nil while
-// the hub holds none of the country.
+// Witnessed is the hub's answer on PathCheckpoints: checkpoints of the
+// node's country in ascending Seq; the last of the last page is the
+// latest the hub holds.
 type Witnessed struct {
-	Checkpoint *Checkpoint `json:"checkpoint"`
-	// Received is when the hub accepted it, by the hub's clock.
-	Received time.Time `json:"received,omitzero"`
+	Checkpoints []Checkpoint `json:"checkpoints"`
+	// More is true when checkpoints after the last one returned are held.
+	More bool `json:"more"`
 }
 
 // CheckpointOf returns the wire form of cp with the certificate signature

@@ -19,8 +19,10 @@ import (
 // hub cannot read the log, but it can hold the node to what it said: a
 // later checkpoint may name more entries, never fewer, and a checkpoint of
 // an entry it already holds must carry the same hash. A checkpoint that
-// breaks this is refused, counted and written to the hub's audit log, and
-// the hub keeps the one it held, which the node's 'audit verify' fetches.
+// breaks this is refused, counted and written to the hub's audit log. The
+// hub keeps every checkpoint it accepts; the node's 'audit verify' fetches
+// them all, since comparing heads cannot tell a log cut and grown back past
+// the latest from an honest one, but an earlier checkpoint can.
 
 // Checkpoint is a node's audit checkpoint as the hub holds it.
 type Checkpoint struct {
@@ -37,6 +39,9 @@ type WitnessTx interface {
 	LatestCheckpoint(ctx context.Context, country string) (*Checkpoint, error)
 	// PutCheckpoint stores a checkpoint of a Seq not held yet.
 	PutCheckpoint(ctx context.Context, c *Checkpoint) error
+	// Checkpoints returns the country's checkpoints after seq after, at
+	// most limit, in ascending Seq.
+	Checkpoints(ctx context.Context, country string, after int64, limit int) ([]*Checkpoint, error)
 }
 
 // witnessMetrics count checkpoints (names are a contract).
@@ -134,21 +139,29 @@ func (s *Service) refuseCheckpoint(ctx context.Context, tx Tx, from exchange.Pee
 		Action: audit.ActCheckpointRefused, Target: "checkpoint:" + strconv.FormatInt(got, 10), Outcome: "refused", Detail: detail})
 }
 
-// Checkpoint implements exchange.Backend: the latest checkpoint the hub
-// witnessed of the sender's country.
-func (s *Service) Checkpoint(ctx context.Context, from exchange.Peer) (exchange.Witnessed, error) {
+// Checkpoints implements exchange.Backend: the checkpoints the hub
+// witnessed of the sender's country after seq after, at most limit. The
+// node's 'audit verify' takes every one as an anchor: the hub compares
+// heads only, so a log cut and grown back past its latest checkpoint is
+// told by an earlier one.
+func (s *Service) Checkpoints(ctx context.Context, from exchange.Peer, after int64, limit int) (exchange.Witnessed, error) {
 	var w exchange.Witnessed
 	err := s.st.View(ctx, func(tx Tx) error {
 		wt, err := witnessTx(tx)
 		if err != nil {
 			return err
 		}
-		c, err := wt.LatestCheckpoint(ctx, from.Country)
-		if c != nil {
-			cp := c.Checkpoint
-			w.Checkpoint, w.Received = &cp, c.Received
+		cs, err := wt.Checkpoints(ctx, from.Country, after, limit+1)
+		if err != nil {
+			return err
 		}
-		return err
+		if len(cs) > limit {
+			cs, w.More = cs[:limit], true
+		}
+		for _, c := range cs {
+			w.Checkpoints = append(w.Checkpoints, c.Checkpoint)
+		}
+		return nil
 	})
 	return w, err
 }

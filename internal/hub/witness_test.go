@@ -111,19 +111,25 @@ func TestHubWitness(t *testing.T) {
 			}
 		}
 
-		w, err := h.Checkpoint(ctx, se.peer())
-		if err != nil || w.Checkpoint == nil {
-			t.Fatalf("Checkpoint(SE) = %+v, %v", w, err)
+		w, err := h.Checkpoints(ctx, se.peer(), 0, exchange.MaxCheckpoints)
+		if err != nil || len(w.Checkpoints) != 2 || w.More {
+			t.Fatalf("Checkpoints(SE) = %+v, %v; want entries 3 and 7", w, err)
 		}
-		back := w.Checkpoint.Audit()
-		if back.Seq != 7 || !bytes.Equal(back.Hash, se.checkpoint(t, 7, "a").Hash) {
-			t.Errorf("hub holds SE at %d %x, want 7 of log a", back.Seq, back.Hash)
+		back := w.Checkpoints[1].Audit()
+		if w.Checkpoints[0].Seq != 3 || back.Seq != 7 || !bytes.Equal(back.Hash, se.checkpoint(t, 7, "a").Hash) {
+			t.Errorf("hub holds SE at %d, %d %x; want 3, then 7 of log a", w.Checkpoints[0].Seq, back.Seq, back.Hash)
 		}
 		if err := audit.CheckCheckpoint(se.signer.PublicKey(), back); err != nil {
 			t.Errorf("the checkpoint given back does not verify under the node's key: %v", err)
 		}
-		if w, _ := h.Checkpoint(ctx, fi.peer()); w.Checkpoint == nil || w.Checkpoint.Seq != 2 || w.Checkpoint.Node != "FI" {
-			t.Errorf("Checkpoint(FI) = %+v", w.Checkpoint)
+		if w, _ := h.Checkpoints(ctx, se.peer(), 0, 1); len(w.Checkpoints) != 1 || !w.More || w.Checkpoints[0].Seq != 3 {
+			t.Errorf("first page of one = %+v", w)
+		}
+		if w, _ := h.Checkpoints(ctx, se.peer(), 3, 10); len(w.Checkpoints) != 1 || w.More || w.Checkpoints[0].Seq != 7 {
+			t.Errorf("page after 3 = %+v", w)
+		}
+		if w, _ := h.Checkpoints(ctx, fi.peer(), 0, 10); len(w.Checkpoints) != 1 || w.Checkpoints[0].Seq != 2 || w.Checkpoints[0].Node != "FI" {
+			t.Errorf("Checkpoints(FI) = %+v", w.Checkpoints)
 		}
 
 		var out bytes.Buffer

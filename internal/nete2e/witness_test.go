@@ -22,14 +22,19 @@ import (
 // country (-1: none).
 func (n *testNet) hubCheckpoint(t testing.TB, country string) int64 {
 	t.Helper()
-	w, err := n.hub.Service.Checkpoint(context.Background(), exchange.Peer{Country: country, Role: "node"})
-	if err != nil {
-		t.Fatal(err)
+	var after int64 = -1
+	for {
+		w, err := n.hub.Service.Checkpoints(context.Background(), exchange.Peer{Country: country, Role: "node"}, max(after, 0), exchange.MaxCheckpoints)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k := len(w.Checkpoints); k > 0 {
+			after = w.Checkpoints[k-1].Seq
+		}
+		if !w.More {
+			return after
+		}
 	}
-	if w.Checkpoint == nil {
-		return -1
-	}
-	return w.Checkpoint.Seq
 }
 
 // auditVerify runs 'childcentre audit verify' on a stopped node's
@@ -74,7 +79,9 @@ func (tn *testNode) appendAudit(t testing.TB, k int) int64 {
 // checkpoint file cuts the end of the log, moves the head back, drops the
 // triggers and rewrites the file to match: verification with the file
 // alone passes, with the hub it fails; the node restarted on the cut log
-// lodges a checkpoint the hub refuses as a regression.
+// lodges a checkpoint the hub refuses as a regression; and once the log
+// has grown back past the hub's latest checkpoint, the hub's earlier
+// checkpoints still tell.
 func TestHubWitnessCatchesTailDeletion(t *testing.T) {
 	net := newNet(t)
 	cfg := net.config(t, "node", "SE")
@@ -93,7 +100,7 @@ func TestHubWitnessCatchesTailDeletion(t *testing.T) {
 	se.stop()
 	witnessed := net.hubCheckpoint(t, "SE")
 
-	if code, stdout, stderr := auditVerify(t, cfg, true); code != 0 || !strings.Contains(stdout, "hub witness: checked; latest entry "+fmt.Sprint(witnessed)) {
+	if code, stdout, stderr := auditVerify(t, cfg, true); code != 0 || !strings.Contains(stdout, fmt.Sprintf("checked; latest entry %d signed", witnessed)) {
 		t.Fatalf("intact log: exit %d\n%s%s", code, stdout, stderr)
 	}
 
@@ -134,6 +141,21 @@ func TestHubWitnessCatchesTailDeletion(t *testing.T) {
 	}
 	if got := net.hubCheckpoint(t, "SE"); got != witnessed {
 		t.Errorf("the hub holds entry %d, want %d still", got, witnessed)
+	}
+
+	// The log grows back past what the hub witnessed. The hub compares
+	// heads, so it takes the longer one; but every checkpoint it took
+	// before is an anchor, and entry `witnessed` is not what it was.
+	regrown := se.appendAudit(t, int(witnessed-cut)+3)
+	waitFor(t, 30*time.Second, "the hub to take the regrown head", func() bool { return net.hubCheckpoint(t, "SE") >= regrown })
+	se.stop()
+	if code, stdout, stderr := auditVerify(t, cfg, false); code != 0 {
+		t.Fatalf("regrown log, file witness alone: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, _, stderr = auditVerify(t, cfg, true)
+	want = fmt.Sprintf("entry %d: hash differs from the anchor", witnessed)
+	if code != 1 || !strings.Contains(stderr, want) {
+		t.Fatalf("regrown log with the hub as witness: exit %d, stderr %q; want %q", code, stderr, want)
 	}
 }
 

@@ -54,35 +54,37 @@ func (n *Node) startCheckpoints(ctx context.Context) <-chan struct{} {
 	return done
 }
 
-// HubCheckpoint asks the hub named by the configuration for the latest
+// HubCheckpoints asks the hub named by the configuration for every
 // checkpoint it witnessed of this node's log, over the exchange's mutual
-// TLS, and checks it: signed with this node's checkpoint key, of this
-// node's country (from its certificate). ok is false while the hub holds
-// none; an error when the hub cannot be asked or its answer does not
-// check. Without a hub URL it returns nothing.
-func HubCheckpoint(ctx context.Context, c *config.Config, kr *crypto.Keyring) (cp audit.Checkpoint, ok bool, err error) {
+// TLS, and checks each: signed with this node's checkpoint key, of this
+// node's country (from its certificate), so that a hub cannot make a node's
+// log look cut. An error when the hub cannot be asked or an answer does not
+// check; nothing without a hub URL.
+func HubCheckpoints(ctx context.Context, c *config.Config, kr *crypto.Keyring) ([]audit.Checkpoint, error) {
 	if c.HubURL == "" {
-		return audit.Checkpoint{}, false, nil
+		return nil, nil
 	}
 	id, err := network.Load(c, nil)
 	if err != nil {
-		return audit.Checkpoint{}, false, err
+		return nil, err
 	}
-	client, err := id.Client(c.HubURL, 30*time.Second)
+	client, err := id.Client(c.HubURL, 2*time.Minute)
 	if err != nil {
-		return audit.Checkpoint{}, false, fmt.Errorf("network: %w", err)
+		return nil, fmt.Errorf("network: %w", err)
 	}
 	defer client.Close()
-	w := &nodesync.HubWitness{Source: client}
-	cp, ok, err = w.LatestCheckpoint(ctx)
-	if err != nil || !ok {
-		return audit.Checkpoint{}, false, err
+	cps, err := (&nodesync.HubWitness{Source: client}).Checkpoints(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if cp.Node != id.Bundle.Identity.Country {
-		return audit.Checkpoint{}, false, fmt.Errorf("hub witness: the hub answered a checkpoint of %s, not of this node (%s)", cp.Node, id.Bundle.Identity.Country)
+	country, pub := id.Bundle.Identity.Country, CheckpointSigner(c, kr).PublicKey()
+	for _, cp := range cps {
+		if cp.Node != country {
+			return nil, fmt.Errorf("hub witness: the hub answered a checkpoint of %s, not of this node (%s)", cp.Node, country)
+		}
+		if err := audit.CheckCheckpoint(pub, cp); err != nil {
+			return nil, fmt.Errorf("hub witness: checkpoint of entry %d: %w", cp.Seq, err)
+		}
 	}
-	if err := audit.CheckCheckpoint(CheckpointSigner(c, kr).PublicKey(), cp); err != nil {
-		return audit.Checkpoint{}, false, fmt.Errorf("hub witness: %w", err)
-	}
-	return cp, true, nil
+	return cps, nil
 }

@@ -19,16 +19,15 @@ const CheckpointRef = "audit.checkpoint"
 // CheckpointSource is the part of the exchange client (exchange.Client)
 // that reads back what the hub witnessed.
 type CheckpointSource interface {
-	Checkpoint(ctx context.Context) (exchange.Witnessed, error)
+	Checkpoints(ctx context.Context, after int64) (exchange.Witnessed, error)
 }
 
 // HubWitness makes the hub a witness of the node's audit log
 // (audit.Witness, audit.WitnessReader). Witness writes each checkpoint,
 // countersigned with the key of the node's network certificate, to the
 // outbox, which the Sender delivers like any message: with retries, across
-// restarts, once in effect. LatestCheckpoint asks the hub, over the
-// exchange's mutual TLS, for the latest checkpoint it accepted of this
-// node's country.
+// restarts, once in effect. Checkpoints asks the hub, over the exchange's
+// mutual TLS, for every checkpoint it accepted of this node's country.
 //
 // A checkpoint in the outbox sits in the node's own database until it is
 // delivered, so whoever can write the database can drop it; the hub still
@@ -83,19 +82,35 @@ func (w *HubWitness) Witness(ctx context.Context, cp audit.Checkpoint) error {
 	return nil
 }
 
-// LatestCheckpoint implements audit.WitnessReader: the hub's latest
-// checkpoint of this node's country, unchecked (the caller checks its
-// signature with the node's checkpoint key).
-func (w *HubWitness) LatestCheckpoint(ctx context.Context) (audit.Checkpoint, bool, error) {
+// Checkpoints implements audit.WitnessReader: every checkpoint the hub
+// accepted of this node's country, oldest first, unchecked (the caller
+// checks each signature with the node's checkpoint key).
+func (w *HubWitness) Checkpoints(ctx context.Context) ([]audit.Checkpoint, error) {
 	if w.Source == nil {
-		return audit.Checkpoint{}, false, fmt.Errorf("nodesync: hub witness: no connection to the hub")
+		return nil, fmt.Errorf("nodesync: hub witness: no connection to the hub")
 	}
-	wt, err := w.Source.Checkpoint(ctx)
-	if err != nil {
-		return audit.Checkpoint{}, false, fmt.Errorf("hub witness: %w", err)
+	var out []audit.Checkpoint
+	var after int64 // an empty log's checkpoint (entry 0) anchors nothing
+	for {
+		wt, err := w.Source.Checkpoints(ctx, after)
+		if err != nil {
+			return nil, fmt.Errorf("hub witness: %w", err)
+		}
+		for i := range wt.Checkpoints {
+			c := &wt.Checkpoints[i]
+			// Ascending, each page after the last: a hub that answers
+			// otherwise could have the node read forever.
+			if c.Seq <= after {
+				return nil, fmt.Errorf("hub witness: the hub answered checkpoints out of order")
+			}
+			after = c.Seq
+			out = append(out, c.Audit())
+		}
+		if !wt.More {
+			return out, nil
+		}
+		if len(wt.Checkpoints) == 0 {
+			return nil, fmt.Errorf("hub witness: the hub announced more checkpoints but sent none")
+		}
 	}
-	if wt.Checkpoint == nil {
-		return audit.Checkpoint{}, false, nil
-	}
-	return wt.Checkpoint.Audit(), true, nil
 }

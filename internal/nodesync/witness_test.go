@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/cbss-egcc/childcentre/internal/audit"
@@ -88,47 +89,73 @@ func TestHubWitnessOutbox(t *testing.T) {
 	})
 }
 
-// fakeSource answers the hub's latest checkpoint.
+// fakeSource is the hub's list of checkpoints, in pages of two.
 type fakeSource struct {
-	w   exchange.Witnessed
-	err error
+	held []exchange.Checkpoint
+	err  error
+	asks int
 }
 
-func (s fakeSource) Checkpoint(context.Context) (exchange.Witnessed, error) { return s.w, s.err }
+func (s *fakeSource) Checkpoints(_ context.Context, after int64) (exchange.Witnessed, error) {
+	s.asks++
+	if s.err != nil {
+		return exchange.Witnessed{}, s.err
+	}
+	var w exchange.Witnessed
+	for _, c := range s.held {
+		if c.Seq > after {
+			if len(w.Checkpoints) == 2 {
+				w.More = true
+				break
+			}
+			w.Checkpoints = append(w.Checkpoints, c)
+		}
+	}
+	return w, nil
+}
 
-func TestHubWitnessLatest(t *testing.T) {
+func TestHubWitnessReadsEveryCheckpoint(t *testing.T) {
 	signer := audit.NewCheckpointSigner("SE", make([]byte, 32))
-	cp := signer.Sign(12, bytes.Repeat([]byte{7}, audit.HashSize), t0)
+	var held []exchange.Checkpoint
+	for _, seq := range []int64{3, 12, 40, 41, 90} {
+		held = append(held, *exchange.CheckpointOf(signer.Sign(seq, bytes.Repeat([]byte{byte(seq)}, audit.HashSize), t0), []byte{1}))
+	}
 	down := errors.New("hub unreachable")
 	tests := []struct {
-		name   string
-		src    fakeSource
-		ok     bool
-		err    bool
-		verify bool
+		name string
+		src  *fakeSource
+		want []int64
+		asks int
+		err  string
 	}{
-		{"none yet", fakeSource{}, false, false, false},
-		{"held", fakeSource{w: exchange.Witnessed{Checkpoint: exchange.CheckpointOf(cp, []byte{1}), Received: t0}}, true, false, true},
-		{"unreachable", fakeSource{err: down}, false, true, false},
+		{"none yet", &fakeSource{}, nil, 1, ""},
+		{"in pages", &fakeSource{held: held}, []int64{3, 12, 40, 41, 90}, 3, ""},
+		{"unreachable", &fakeSource{err: down}, nil, 1, "unreachable"},
+		{"out of order", &fakeSource{held: []exchange.Checkpoint{held[1], held[0]}}, nil, 1, "out of order"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			hw := &nodesync.HubWitness{Source: tt.src}
-			got, ok, err := hw.LatestCheckpoint(context.Background())
-			if ok != tt.ok || (err != nil) != tt.err {
-				t.Fatalf("LatestCheckpoint = %+v, %v, %v", got, ok, err)
+			got, err := (&nodesync.HubWitness{Source: tt.src}).Checkpoints(context.Background())
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("Checkpoints = %v, %v; want an error saying %q", got, err, tt.err)
+				}
+				return
 			}
-			if tt.err && !errors.Is(err, down) {
-				t.Errorf("error %v does not wrap the transport's", err)
+			if err != nil || len(got) != len(tt.want) || tt.src.asks != tt.asks {
+				t.Fatalf("Checkpoints = %+v, %v after %d asks; want %v in %d", got, err, tt.src.asks, tt.want, tt.asks)
 			}
-			if tt.verify {
-				if err := audit.CheckCheckpoint(signer.PublicKey(), got); err != nil || got.Seq != 12 {
-					t.Errorf("checkpoint read back: %+v, %v", got, err)
+			for i, cp := range got {
+				if cp.Seq != tt.want[i] {
+					t.Errorf("checkpoint %d is of entry %d, want %d", i, cp.Seq, tt.want[i])
+				}
+				if err := audit.CheckCheckpoint(signer.PublicKey(), cp); err != nil {
+					t.Errorf("checkpoint of entry %d read back: %v", cp.Seq, err)
 				}
 			}
 		})
 	}
-	if err := (&nodesync.HubWitness{}).Witness(context.Background(), cp); err == nil {
+	if err := (&nodesync.HubWitness{}).Witness(context.Background(), signer.Sign(1, make([]byte, audit.HashSize), t0)); err == nil {
 		t.Error("a witness without an outbox accepted a checkpoint")
 	}
 }

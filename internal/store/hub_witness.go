@@ -10,22 +10,38 @@ import (
 
 var _ hub.WitnessTx = hubTx{}
 
-// LatestCheckpoint implements hub.WitnessTx.
-func (tx hubTx) LatestCheckpoint(ctx context.Context, country string) (*hub.Checkpoint, error) {
+const checkpointColumns = `country, seq, hash, signed_at, sig, cert_sig, cert_serial, received_at`
+
+func scanCheckpoint(row interface{ Scan(...any) error }) (*hub.Checkpoint, error) {
 	var c hub.Checkpoint
-	err := tx.queryRow(ctx, `SELECT country, seq, hash, signed_at, sig, cert_sig, cert_serial, received_at
-		FROM hub_checkpoints WHERE country = ? ORDER BY seq DESC LIMIT 1`, country).Scan(
-		&c.Node, &c.Seq, &c.Hash, scanTime{&c.Time}, &c.Sig, &c.CertSig, &c.Serial, scanTime{&c.Received})
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, dbErr(err, "store: read a checkpoint")
+	if err := row.Scan(&c.Node, &c.Seq, &c.Hash, scanTime{&c.Time}, &c.Sig, &c.CertSig, &c.Serial, scanTime{&c.Received}); err != nil {
+		return nil, err
 	}
 	if len(c.Hash) == 0 {
 		c.Hash = nil // an empty log's checkpoint has no hash, as signed
 	}
 	return &c, nil
+}
+
+// LatestCheckpoint implements hub.WitnessTx.
+func (tx hubTx) LatestCheckpoint(ctx context.Context, country string) (*hub.Checkpoint, error) {
+	c, err := scanCheckpoint(tx.queryRow(ctx, `SELECT `+checkpointColumns+`
+		FROM hub_checkpoints WHERE country = ? ORDER BY seq DESC LIMIT 1`, country))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return c, dbErr(err, "store: read a checkpoint")
+}
+
+// Checkpoints implements hub.WitnessTx.
+func (tx hubTx) Checkpoints(ctx context.Context, country string, after int64, limit int) ([]*hub.Checkpoint, error) {
+	const op = "store: list checkpoints"
+	rows, err := tx.query(ctx, `SELECT `+checkpointColumns+`
+		FROM hub_checkpoints WHERE country = ? AND seq > ? ORDER BY seq LIMIT ?`, country, after, limit)
+	if err != nil {
+		return nil, dbErr(err, op)
+	}
+	return scanAll(rows, op, scanCheckpoint)
 }
 
 // PutCheckpoint implements hub.WitnessTx.
