@@ -184,9 +184,9 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request, p Peer) {
 	writeJSON(w, http.StatusOK, in)
 }
 
-// pageOf reads ?after=SEQ&limit=N (after 0 and limit max when absent),
+// pageOf reads ?after=SEQ&limit=N (after 0 and limit most when absent),
 // answering the refusal itself when they are not numbers in range.
-func pageOf(w http.ResponseWriter, r *http.Request, max int) (after int64, limit int, ok bool) {
+func pageOf(w http.ResponseWriter, r *http.Request, most int) (after int64, limit int, ok bool) {
 	q := r.URL.Query()
 	after, err := strconv.ParseInt(q.Get("after"), 10, 64)
 	if q.Get("after") == "" {
@@ -196,11 +196,11 @@ func pageOf(w http.ResponseWriter, r *http.Request, max int) (after int64, limit
 		writeError(w, http.StatusBadRequest, CodeInvalid, "after: a sequence number, 0 or more")
 		return 0, 0, false
 	}
-	limit = max
+	limit = most
 	if v := q.Get("limit"); v != "" {
 		limit, err = strconv.Atoi(v)
-		if err != nil || limit < 1 || limit > max {
-			writeError(w, http.StatusBadRequest, CodeInvalid, "limit: 1 to "+strconv.Itoa(max))
+		if err != nil || limit < 1 || limit > most {
+			writeError(w, http.StatusBadRequest, CodeInvalid, "limit: 1 to "+strconv.Itoa(most))
 			return 0, 0, false
 		}
 	}

@@ -12,8 +12,9 @@ import (
 )
 
 // CheckpointRef is the outbox reference of checkpoints: a newer checkpoint
-// supersedes one still waiting (the hub needs only the latest), and no
-// record's reference (32 hex digits) can take it.
+// supersedes one still waiting (after an outage the hub gets the latest,
+// which holds the log to its length, not every one signed meanwhile), and
+// no record's reference (32 hex digits) can take it.
 const CheckpointRef = "audit.checkpoint"
 
 // CheckpointSource is the part of the exchange client (exchange.Client)
@@ -38,7 +39,7 @@ type HubWitness struct {
 	// CertSign signs a checkpoint's message with the key of the node's
 	// network certificate (pki.Sign), which the hub checks.
 	CertSign func(msg []byte) ([]byte, error)
-	// Source reads the hub's latest checkpoint (nil: the witness only writes).
+	// Source reads the hub's checkpoints (nil: the witness only writes).
 	Source CheckpointSource
 	// Wake, when set, tells the sender that the outbox holds a message.
 	Wake func()
