@@ -132,6 +132,13 @@ func TestHubWitness(t *testing.T) {
 			t.Errorf("Checkpoints(FI) = %+v", w.Checkpoints)
 		}
 
+		// What the hub witnessed stays: the database refuses to change it.
+		for _, q := range []string{`DELETE FROM hub_checkpoints WHERE country = 'SE'`, `UPDATE hub_checkpoints SET seq = 1`} {
+			if _, err := db.SQL().ExecContext(ctx, q); err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Errorf("%s: %v, want refused", q, err)
+			}
+		}
+
 		var out bytes.Buffer
 		reg.WriteTo(&out)
 		for _, line := range []string{

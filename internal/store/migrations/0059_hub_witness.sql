@@ -16,3 +16,28 @@ CREATE TABLE hub_checkpoints (
 	received_at {{.Time}} NOT NULL,
 	PRIMARY KEY (country, seq)
 );
+
+-- A witness never forgets nor changes what it witnessed: the hub only ever
+-- inserts here, and the database refuses the rest, as for audit_log.
+{{- if .Postgres}}
+CREATE FUNCTION hub_checkpoints_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'hub_checkpoints is append-only: % refused', TG_OP
+		USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE TRIGGER hub_checkpoints_no_change BEFORE UPDATE OR DELETE ON hub_checkpoints
+	FOR EACH ROW EXECUTE FUNCTION hub_checkpoints_append_only();
+CREATE TRIGGER hub_checkpoints_no_truncate BEFORE TRUNCATE ON hub_checkpoints
+	FOR EACH STATEMENT EXECUTE FUNCTION hub_checkpoints_append_only();
+{{- end}}
+{{- if .SQLite}}
+CREATE TRIGGER hub_checkpoints_no_update BEFORE UPDATE ON hub_checkpoints
+BEGIN
+	SELECT RAISE(ABORT, 'hub_checkpoints is append-only: UPDATE refused');
+END;
+CREATE TRIGGER hub_checkpoints_no_delete BEFORE DELETE ON hub_checkpoints
+BEGIN
+	SELECT RAISE(ABORT, 'hub_checkpoints is append-only: DELETE refused');
+END;
+{{- end}}
