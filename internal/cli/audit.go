@@ -18,7 +18,7 @@ import (
 func init() {
 	register(&Command{
 		Name:    "audit verify",
-		Args:    "[--anchor SEQ:HASH]... [--database URL] (--key-file FILE | $CHILDCENTRE_KEYS) [--audit-checkpoints FILE] [--hub-url URL --network-dir DIR]",
+		Args:    "[--anchor SEQ:HASH]... [--database URL] (--key-file FILE | $CHILDCENTRE_KEYS) [--audit-checkpoints FILE] [--hub-url URL --network-dir DIR] [--hub-after SEQ]",
 		Summary: "check the audit log's hash chain against its signed checkpoints (the checkpoint file's and, with --hub-url, the hub's), and every record's creation against the log; exit 1 naming the first problem",
 		Run:     runAuditVerify,
 	})
@@ -40,6 +40,7 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("audit verify", env)
 	var anchors anchorList
 	fs.Var(&anchors, "anchor", "SEQ:HASH of a head recorded by an earlier run (repeatable): the entry must still be there with that hash")
+	hubAfter := fs.Int64("hub-after", 0, "take the hub's checkpoints of entries after SEQ only: after an incident recorded elsewhere that lost the entries up to SEQ (a restore from backup), which would otherwise fail every run")
 	c, err := loadConfig(fs, env, args, auditOptions...)
 	if err != nil {
 		return err
@@ -56,7 +57,10 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("audit log NOT intact: %v", err)
 	}
-	hubCPs, hubNote, err := hubCheckpoints(ctx, c, kr)
+	if *hubAfter < 0 {
+		return Usagef("--hub-after: an entry number, 0 or more")
+	}
+	hubCPs, hubNote, err := hubCheckpoints(ctx, c, kr, *hubAfter)
 	if err != nil {
 		return fmt.Errorf("audit log NOT verified: %v", err)
 	}
@@ -105,19 +109,30 @@ func readCheckpoints(c *config.Config, kr *crypto.Keyring) ([]audit.Checkpoint, 
 // node (node.HubCheckpoints) and says what it got. A node configured with
 // a hub that cannot be asked is an error, not a note: whoever can cut the
 // log may also cut the node off the hub.
-func hubCheckpoints(ctx context.Context, c *config.Config, kr *crypto.Keyring) ([]audit.Checkpoint, string, error) {
+func hubCheckpoints(ctx context.Context, c *config.Config, kr *crypto.Keyring, after int64) ([]audit.Checkpoint, string, error) {
 	if c.HubURL == "" {
 		return nil, "hub witness: none (no --hub-url)", nil
 	}
-	cps, err := node.HubCheckpoints(ctx, c, kr)
+	all, err := node.HubCheckpoints(ctx, c, kr)
 	if err != nil {
 		return nil, "", err
 	}
+	cps := all
+	skipped := ""
+	if after > 0 {
+		cps = nil
+		for _, cp := range all {
+			if cp.Seq > after {
+				cps = append(cps, cp)
+			}
+		}
+		skipped = fmt.Sprintf(" (%d of entries up to %d left out: --hub-after)", len(all)-len(cps), after)
+	}
 	if len(cps) == 0 {
-		return nil, "hub witness: holds no checkpoint of this node yet", nil
+		return nil, "hub witness: holds no checkpoint of this node yet" + skipped, nil
 	}
 	last := cps[len(cps)-1]
-	return cps, fmt.Sprintf("hub witness: %d checked; latest entry %d signed at %s", len(cps), last.Seq, last.Time.Format(time.RFC3339)), nil
+	return cps, fmt.Sprintf("hub witness: %d checked; latest entry %d signed at %s%s", len(cps), last.Seq, last.Time.Format(time.RFC3339), skipped), nil
 }
 
 func runAuditCheckpoint(ctx context.Context, env *Env, args []string) error {

@@ -39,7 +39,7 @@ func (n *testNet) hubCheckpoint(t testing.TB, country string) int64 {
 
 // auditVerify runs 'childcentre audit verify' on a stopped node's
 // database, configured as its server is (the environment of the service).
-func auditVerify(t testing.TB, c *config.Config, withHub bool) (int, string, string) {
+func auditVerify(t testing.TB, c *config.Config, withHub bool, flags ...string) (int, string, string) {
 	t.Helper()
 	vars := map[string]string{
 		"CHILDCENTRE_KEY_FILE": c.KeyFile, "CHILDCENTRE_DATABASE_URL": c.DatabaseURL, "CHILDCENTRE_COUNTRY": c.Country,
@@ -52,7 +52,7 @@ func auditVerify(t testing.TB, c *config.Config, withHub bool) (int, string, str
 	var out, errOut strings.Builder
 	env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut,
 		Getenv: func(k string) string { return vars[k] }, Now: time.Now}
-	code := cli.Main(context.Background(), env, []string{"audit", "verify"})
+	code := cli.Main(context.Background(), env, append([]string{"audit", "verify"}, flags...))
 	return code, out.String(), errOut.String()
 }
 
@@ -156,6 +156,13 @@ func TestHubWitnessCatchesTailDeletion(t *testing.T) {
 	want = fmt.Sprintf("entry %d: hash differs from the anchor", witnessed)
 	if code != 1 || !strings.Contains(stderr, want) {
 		t.Fatalf("regrown log with the hub as witness: exit %d, stderr %q; want %q", code, stderr, want)
+	}
+	// Had the cut been an incident recorded elsewhere (a restore from a
+	// backup that lost entries), the operator names the entries lost; the
+	// hub's later checkpoints still count.
+	code, stdout, stderr := auditVerify(t, cfg, true, "--hub-after", fmt.Sprint(witnessed))
+	if code != 0 || !strings.Contains(stdout, "left out: --hub-after") {
+		t.Fatalf("regrown log, the lost entries acknowledged: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
 
