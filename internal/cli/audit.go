@@ -69,6 +69,11 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if !rep.OK() {
+		// Only now are the hub's signatures worth their cost: a checkpoint
+		// the node did not sign can make a verification fail, never pass.
+		if err := node.CheckHubCheckpoints(c, kr, hubCPs); err != nil {
+			return fmt.Errorf("audit log NOT verified: the hub answered a checkpoint this node did not sign, so the hub, not the log, is in doubt: %v", err)
+		}
 		return fmt.Errorf("audit log NOT intact: %s (first bad entry: %d; %d entries checked; %s)", rep.Problem, rep.FirstBad, rep.Entries, hubNote)
 	}
 	fmt.Fprintf(env.Stdout, "audit log intact: %d entries; head %d:%s\n", rep.Entries, rep.HeadSeq, hex.EncodeToString(rep.HeadHash))
@@ -106,7 +111,8 @@ func readCheckpoints(c *config.Config, kr *crypto.Keyring) ([]audit.Checkpoint, 
 }
 
 // hubCheckpoints asks the hub for every checkpoint it witnessed of this
-// node (node.HubCheckpoints) and says what it got. A node configured with
+// node (node.HubCheckpoints, signatures checked only if the verification
+// fails) and says what it got. A node configured with
 // a hub that cannot be asked is an error, not a note: whoever can cut the
 // log may also cut the node off the hub.
 func hubCheckpoints(ctx context.Context, c *config.Config, kr *crypto.Keyring, after int64) ([]audit.Checkpoint, string, error) {
@@ -132,7 +138,7 @@ func hubCheckpoints(ctx context.Context, c *config.Config, kr *crypto.Keyring, a
 		return nil, "hub witness: holds no checkpoint of this node yet" + skipped, nil
 	}
 	last := cps[len(cps)-1]
-	return cps, fmt.Sprintf("hub witness: %d checked; latest entry %d signed at %s%s", len(cps), last.Seq, last.Time.Format(time.RFC3339), skipped), nil
+	return cps, fmt.Sprintf("hub witness: %d checkpoints; latest entry %d signed at %s%s", len(cps), last.Seq, last.Time.Format(time.RFC3339), skipped), nil
 }
 
 func runAuditCheckpoint(ctx context.Context, env *Env, args []string) error {

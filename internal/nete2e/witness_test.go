@@ -100,7 +100,7 @@ func TestHubWitnessCatchesTailDeletion(t *testing.T) {
 	se.stop()
 	witnessed := net.hubCheckpoint(t, "SE")
 
-	if code, stdout, stderr := auditVerify(t, cfg, true); code != 0 || !strings.Contains(stdout, fmt.Sprintf("checked; latest entry %d signed", witnessed)) {
+	if code, stdout, stderr := auditVerify(t, cfg, true); code != 0 || !strings.Contains(stdout, fmt.Sprintf("checkpoints; latest entry %d signed", witnessed)) {
 		t.Fatalf("intact log: exit %d\n%s%s", code, stdout, stderr)
 	}
 
