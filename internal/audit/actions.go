@@ -84,6 +84,11 @@ const (
 	ActAttachmentOpen    = "attachment.open"
 )
 
+// Actions of the hub as a witness of the nodes' audit logs (issue 10 H1).
+const (
+	ActCheckpointRefused = "audit.checkpoint_refused"
+)
+
 // ActionInfo is one catalogued action.
 type ActionInfo struct {
 	Name    string
@@ -155,6 +160,7 @@ var catalogue = []ActionInfo{
 	{ActAttachmentSend, "A file was attached to a follow-up thread and sealed to the other country's node, or refused at upload (Outcome, Detail: type, size, handling code)."},
 	{ActAttachmentReceive, "A file attached by another country to a follow-up thread was received (Detail: type, size, handling code)."},
 	{ActAttachmentOpen, "A file of a follow-up thread was downloaded, or withheld under H3 (denied)."},
+	{ActCheckpointRefused, "The hub refused a node's audit checkpoint: a signature that does not verify, another country's log, or a log shorter than or different from one it witnessed (Detail: reason, entry numbers)."},
 	{ActDisclosureReject, "A sealed follow-up message was refused: altered, signed by another country, sealed to another node, from a revoked node or replayed (Detail)."},
 }
 

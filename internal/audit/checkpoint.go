@@ -31,6 +31,17 @@ type Witness interface {
 	Witness(ctx context.Context, cp Checkpoint) error
 }
 
+// WitnessReader is a witness that gives back the checkpoints it holds of
+// the node, oldest first (the hub does; a checkpoint file is read with
+// ReadCheckpoints). Verification takes every one as an anchor, so that a
+// log cut below what the witness saw, or rewritten, fails even when the
+// database and every copy on the node's machine were changed to match.
+// The caller checks each signature (CheckCheckpoint) and the node: a
+// witness is trusted to keep, never to sign.
+type WitnessReader interface {
+	Checkpoints(ctx context.Context) ([]Checkpoint, error)
+}
+
 // CheckpointSigner signs and checks checkpoints with an Ed25519 key derived
 // from the node's chain key (crypto.PurposeAuditCheckpoint), so that the
 // key never rotates while the chain lives and the public key can be given
@@ -56,7 +67,7 @@ func (s *CheckpointSigner) Sign(seq int64, hash []byte, t time.Time) Checkpoint 
 	if seq == 0 {
 		cp.Hash = nil
 	}
-	cp.Sig = ed25519.Sign(s.priv, cp.message())
+	cp.Sig = ed25519.Sign(s.priv, cp.Message())
 	return cp
 }
 
@@ -66,14 +77,16 @@ var ErrBadCheckpoint = errors.New("audit: checkpoint signature does not verify (
 
 // CheckCheckpoint verifies cp's signature under pub.
 func CheckCheckpoint(pub ed25519.PublicKey, cp Checkpoint) error {
-	if cp.Seq < 0 || (cp.Seq > 0 && len(cp.Hash) != HashSize) || !ed25519.Verify(pub, cp.message(), cp.Sig) {
+	if cp.Seq < 0 || (cp.Seq > 0 && len(cp.Hash) != HashSize) || !ed25519.Verify(pub, cp.Message(), cp.Sig) {
 		return ErrBadCheckpoint
 	}
 	return nil
 }
 
-// message is the canonical, unambiguous encoding that is signed.
-func (cp Checkpoint) message() []byte {
+// Message is the canonical, unambiguous encoding that is signed: by the
+// node's checkpoint key (Sig), and, for the hub, by the key of the node's
+// network certificate (exchange.Checkpoint.CertSig).
+func (cp Checkpoint) Message() []byte {
 	b := []byte("childcentre-audit-checkpoint-v1")
 	b = binary.BigEndian.AppendUint64(b, uint64(len(cp.Node)))
 	b = append(b, cp.Node...)

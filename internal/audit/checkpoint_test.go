@@ -116,6 +116,50 @@ func TestCheckpointerSignsOnlyNewHeads(t *testing.T) {
 	})
 }
 
+// TestCheckpointerRefusesRegrownLog: the end of the log is cut while the
+// node runs, and the node appends past the head it signed last before the
+// next checkpoint. The head is longer, but the entry the last checkpoint
+// named is not the one signed: the checkpointer refuses, so that no
+// witness (the hub compares heads only) is handed a rewritten log.
+func TestCheckpointerRefusesRegrownLog(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		mw := &memWitness{}
+		cp := &audit.Checkpointer{Head: db, Signer: testSigner(), Witnesses: []audit.Witness{mw}, Now: func() time.Time { return t0 }}
+		fill(t, db, 6)
+		if wrote, err := cp.Checkpoint(ctx); err != nil || !wrote {
+			t.Fatalf("first checkpoint: %v %v", wrote, err)
+		}
+		exec := storetest.Tamper(t, db)
+		exec(`DELETE FROM audit_log WHERE seq > 3`)
+		e := entry(t, db, 3)
+		exec(`UPDATE audit_head SET seq = ?, hash = ?`, e.Seq, e.Hash)
+		fill(t, db, 5) // entries 4 to 8, the application's, validly chained
+		if head, _, _ := db.AuditHead(ctx); head != 8 {
+			t.Fatalf("head %d after regrowing, want 8", head)
+		}
+		if _, err := cp.Checkpoint(ctx); !errors.Is(err, audit.ErrHeadMovedBack) {
+			t.Fatalf("regrown log: %v, want ErrHeadMovedBack", err)
+		}
+		if len(mw.cps) != 1 {
+			t.Errorf("the regrown log was witnessed: %+v", mw.cps)
+		}
+		// An honest log that grows is still signed.
+		honest := &memWitness{}
+		cp2 := &audit.Checkpointer{Head: db, Signer: testSigner(), Witnesses: []audit.Witness{honest}, Now: func() time.Time { return t0 }}
+		for range 2 {
+			if _, err := cp2.Checkpoint(ctx); err != nil {
+				t.Fatal(err)
+			}
+			fill(t, db, 2)
+		}
+		if len(honest.cps) != 2 || honest.cps[1].Seq != 10 {
+			t.Errorf("a growing log: %+v", honest.cps)
+		}
+	})
+}
+
 // TestCheckpointsDetectTailDeletion is the attack of issue 10 (H1): someone
 // who owns the database drops the append-only triggers, deletes the newest
 // entries (or all of them) and rewrites the head row to match. The chain

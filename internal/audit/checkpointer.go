@@ -14,6 +14,13 @@ type HeadReader interface {
 	AuditHead(ctx context.Context) (seq int64, hash []byte, err error)
 }
 
+// EntryHashReader reads the stored hash of one entry (nil when there is
+// none); internal/store implements it. A checkpointer whose Head is one
+// also notices a log cut and grown back past the last head it signed.
+type EntryHashReader interface {
+	AuditEntryHash(ctx context.Context, seq int64) ([]byte, error)
+}
+
 // Checkpointer signs the chain's head and hands it to every witness. The
 // node runs it every few minutes and at shutdown (Run).
 type Checkpointer struct {
@@ -28,9 +35,11 @@ type Checkpointer struct {
 }
 
 // ErrHeadMovedBack is returned when the head is older than the last one
-// this process signed: entries were removed from the end of the log. The
-// checkpointer refuses to sign it, so the witnesses keep the longer head.
-var ErrHeadMovedBack = errors.New("audit: the log's head moved back since the last checkpoint (entries removed at the end); not signed")
+// this process signed, or the entry that head named no longer has its hash
+// (the end of the log was cut, and new entries appended since): entries
+// were removed. The checkpointer refuses to sign, so that the witnesses
+// keep the head it signed last rather than one of a rewritten log.
+var ErrHeadMovedBack = errors.New("audit: the log's head moved back since the last checkpoint, or the entry it named was rewritten (entries removed at the end); not signed")
 
 // Checkpoint signs the current head and gives it to the witnesses, unless it
 // is the head signed last time. It reports whether it wrote a checkpoint.
@@ -46,6 +55,15 @@ func (c *Checkpointer) Checkpoint(ctx context.Context) (bool, error) {
 		}
 		if seq == c.lastSeq {
 			return false, nil
+		}
+		if r, ok := c.Head.(EntryHashReader); ok && c.lastSeq > 0 {
+			h, err := r.AuditEntryHash(ctx, c.lastSeq)
+			if err != nil {
+				return false, err
+			}
+			if !hmac.Equal(h, c.lastHash) {
+				return false, ErrHeadMovedBack
+			}
 		}
 	}
 	now := time.Now

@@ -18,8 +18,8 @@ import (
 func init() {
 	register(&Command{
 		Name:    "audit verify",
-		Args:    "[--anchor SEQ:HASH]... [--database URL] (--key-file FILE | $CHILDCENTRE_KEYS) [--audit-checkpoints FILE]",
-		Summary: "check the audit log's hash chain against its signed checkpoints, and every record's creation against the log; exit 1 naming the first problem",
+		Args:    "[--anchor SEQ:HASH]... [--database URL] (--key-file FILE | $CHILDCENTRE_KEYS) [--audit-checkpoints FILE] [--hub-url URL --network-dir DIR] [--hub-after SEQ]",
+		Summary: "check the audit log's hash chain against its signed checkpoints (the checkpoint file's and, with --hub-url, the hub's), and every record's creation against the log; exit 1 naming the first problem",
 		Run:     runAuditVerify,
 	})
 	register(&Command{
@@ -30,13 +30,17 @@ func init() {
 	})
 }
 
-// auditOptions are the administration options plus the checkpoint file.
-var auditOptions = append(append([]string(nil), adminOptions...), "audit-checkpoints")
+// auditOptions are the administration options plus the checkpoint file,
+// the node's country (which its checkpoints name) and its place in the
+// network (the hub witnesses its checkpoints).
+var auditOptions = append(append([]string(nil), adminOptions...), "audit-checkpoints", "country",
+	"hub-url", "network-dir", "network-ca", "network-crl")
 
 func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("audit verify", env)
 	var anchors anchorList
 	fs.Var(&anchors, "anchor", "SEQ:HASH of a head recorded by an earlier run (repeatable): the entry must still be there with that hash")
+	hubAfter := fs.Int64("hub-after", 0, "take the hub's checkpoints of entries after SEQ only: after an incident recorded elsewhere that lost the entries up to SEQ (a restore from backup), which would otherwise fail every run")
 	c, err := loadConfig(fs, env, args, auditOptions...)
 	if err != nil {
 		return err
@@ -53,15 +57,28 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("audit log NOT intact: %v", err)
 	}
-	rep, err := audit.Verify(ctx, db, node.ChainOf(kr), append(anchors, audit.Anchors(cps)...)...)
+	if *hubAfter < 0 {
+		return Usagef("--hub-after: an entry number, 0 or more")
+	}
+	hubCPs, hubNote, err := hubCheckpoints(ctx, c, kr, *hubAfter)
+	if err != nil {
+		return fmt.Errorf("audit log NOT verified: %v", err)
+	}
+	rep, err := audit.Verify(ctx, db, node.ChainOf(kr), append(append(anchors, audit.Anchors(cps)...), audit.Anchors(hubCPs)...)...)
 	if err != nil {
 		return err
 	}
 	if !rep.OK() {
-		return fmt.Errorf("audit log NOT intact: %s (first bad entry: %d; %d entries checked)", rep.Problem, rep.FirstBad, rep.Entries)
+		// Only now are the hub's signatures worth their cost: a checkpoint
+		// the node did not sign can make a verification fail, never pass.
+		if err := node.CheckHubCheckpoints(c, kr, hubCPs); err != nil {
+			return fmt.Errorf("audit log NOT verified: the hub answered a checkpoint this node did not sign, so the hub, not the log, is in doubt: %v", err)
+		}
+		return fmt.Errorf("audit log NOT intact: %s (first bad entry: %d; %d entries checked; %s)", rep.Problem, rep.FirstBad, rep.Entries, hubNote)
 	}
 	fmt.Fprintf(env.Stdout, "audit log intact: %d entries; head %d:%s\n", rep.Entries, rep.HeadSeq, hex.EncodeToString(rep.HeadHash))
 	fmt.Fprintln(env.Stdout, note)
+	fmt.Fprintln(env.Stdout, hubNote)
 	un, err := audit.CheckCreations(ctx, db, db)
 	if err != nil {
 		return err
@@ -91,6 +108,37 @@ func readCheckpoints(c *config.Config, kr *crypto.Keyring) ([]audit.Checkpoint, 
 	}
 	last := cps[len(cps)-1]
 	return cps, fmt.Sprintf("checkpoints: %d checked in %s; latest entry %d signed at %s", len(cps), path, last.Seq, last.Time.Format(time.RFC3339)), nil
+}
+
+// hubCheckpoints asks the hub for every checkpoint it witnessed of this
+// node (node.HubCheckpoints, signatures checked only if the verification
+// fails) and says what it got. A node configured with
+// a hub that cannot be asked is an error, not a note: whoever can cut the
+// log may also cut the node off the hub.
+func hubCheckpoints(ctx context.Context, c *config.Config, kr *crypto.Keyring, after int64) ([]audit.Checkpoint, string, error) {
+	if c.HubURL == "" {
+		return nil, "hub witness: none (no --hub-url)", nil
+	}
+	all, err := node.HubCheckpoints(ctx, c, kr)
+	if err != nil {
+		return nil, "", err
+	}
+	cps := all
+	skipped := ""
+	if after > 0 {
+		cps = nil
+		for _, cp := range all {
+			if cp.Seq > after {
+				cps = append(cps, cp)
+			}
+		}
+		skipped = fmt.Sprintf(" (%d of entries up to %d left out: --hub-after)", len(all)-len(cps), after)
+	}
+	if len(cps) == 0 {
+		return nil, "hub witness: holds no checkpoint of this node yet" + skipped, nil
+	}
+	last := cps[len(cps)-1]
+	return cps, fmt.Sprintf("hub witness: %d checkpoints; latest entry %d signed at %s%s", len(cps), last.Seq, last.Time.Format(time.RFC3339), skipped), nil
 }
 
 func runAuditCheckpoint(ctx context.Context, env *Env, args []string) error {

@@ -98,6 +98,16 @@ func (c *Client) Directory(ctx context.Context) (Directory, error) {
 	return out, err
 }
 
+// Checkpoints returns the audit checkpoints the hub witnessed of this
+// node's country after seq after, in ascending order (More: ask again
+// after the last). Check each signature with the node's checkpoint key
+// before trusting it.
+func (c *Client) Checkpoints(ctx context.Context, after int64) (Witnessed, error) {
+	var out Witnessed
+	err := c.do(ctx, http.MethodGet, PathCheckpoints+"?after="+strconv.FormatInt(after, 10), nil, &out)
+	return out, err
+}
+
 // RemoteError is a request the hub refused.
 type RemoteError struct {
 	Status  int

@@ -45,6 +45,10 @@ type Backend interface {
 	Hello(ctx context.Context, from Peer, h Hello) (Welcome, error)
 	// Directory lists the nodes known to the hub.
 	Directory(ctx context.Context, from Peer) (Directory, error)
+	// Checkpoints returns the audit checkpoints the hub witnessed of the
+	// sender's country after seq after, at most limit, in ascending order
+	// (wire_checkpoint.go).
+	Checkpoints(ctx context.Context, from Peer, after int64, limit int) (Witnessed, error)
 }
 
 // ServerConfig configures the exchange server.
@@ -86,6 +90,7 @@ func NewServer(b Backend, cfg ServerConfig) http.Handler {
 	mux.HandleFunc("GET "+PathInbox, s.peer(s.inbox))
 	mux.HandleFunc("POST "+PathHello, s.peer(s.hello))
 	mux.HandleFunc("GET "+PathDirectory, s.peer(s.directory))
+	mux.HandleFunc("GET "+PathCheckpoints, s.peer(s.checkpoints))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/exchange/") && !strings.HasPrefix(r.URL.Path, "/exchange/v1/") {
 			writeError(w, http.StatusNotFound, CodeVersion, "this hub speaks exchange version "+strconv.Itoa(Version))
@@ -164,22 +169,9 @@ func (s *server) messages(w http.ResponseWriter, r *http.Request, p Peer) {
 }
 
 func (s *server) inbox(w http.ResponseWriter, r *http.Request, p Peer) {
-	q := r.URL.Query()
-	after, err := strconv.ParseInt(q.Get("after"), 10, 64)
-	if q.Get("after") == "" {
-		after, err = 0, nil
-	}
-	if err != nil || after < 0 {
-		writeError(w, http.StatusBadRequest, CodeInvalid, "after: a sequence number, 0 or more")
+	after, limit, ok := pageOf(w, r, MaxInbox)
+	if !ok {
 		return
-	}
-	limit := MaxInbox
-	if v := q.Get("limit"); v != "" {
-		limit, err = strconv.Atoi(v)
-		if err != nil || limit < 1 || limit > MaxInbox {
-			writeError(w, http.StatusBadRequest, CodeInvalid, "limit: 1 to "+strconv.Itoa(MaxInbox))
-			return
-		}
 	}
 	in, err := s.b.Inbox(r.Context(), p, after, limit)
 	if err != nil {
@@ -190,6 +182,29 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request, p Peer) {
 		in.Notices = []Notice{}
 	}
 	writeJSON(w, http.StatusOK, in)
+}
+
+// pageOf reads ?after=SEQ&limit=N (after 0 and limit most when absent),
+// answering the refusal itself when they are not numbers in range.
+func pageOf(w http.ResponseWriter, r *http.Request, most int) (after int64, limit int, ok bool) {
+	q := r.URL.Query()
+	after, err := strconv.ParseInt(q.Get("after"), 10, 64)
+	if q.Get("after") == "" {
+		after, err = 0, nil
+	}
+	if err != nil || after < 0 {
+		writeError(w, http.StatusBadRequest, CodeInvalid, "after: a sequence number, 0 or more")
+		return 0, 0, false
+	}
+	limit = most
+	if v := q.Get("limit"); v != "" {
+		limit, err = strconv.Atoi(v)
+		if err != nil || limit < 1 || limit > most {
+			writeError(w, http.StatusBadRequest, CodeInvalid, "limit: 1 to "+strconv.Itoa(most))
+			return 0, 0, false
+		}
+	}
+	return after, limit, true
 }
 
 func (s *server) hello(w http.ResponseWriter, r *http.Request, p Peer) {
@@ -220,6 +235,22 @@ func (s *server) directory(w http.ResponseWriter, r *http.Request, p Peer) {
 		d.Nodes = []DirectoryEntry{}
 	}
 	writeJSON(w, http.StatusOK, d)
+}
+
+func (s *server) checkpoints(w http.ResponseWriter, r *http.Request, p Peer) {
+	after, limit, ok := pageOf(w, r, MaxCheckpoints)
+	if !ok {
+		return
+	}
+	wt, err := s.b.Checkpoints(r.Context(), p, after, limit)
+	if err != nil {
+		s.fail(w, err, p)
+		return
+	}
+	if wt.Checkpoints == nil {
+		wt.Checkpoints = []Checkpoint{}
+	}
+	writeJSON(w, http.StatusOK, wt)
 }
 
 // decode reads a JSON body strictly: the right media type, at most MaxBody

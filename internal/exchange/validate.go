@@ -63,7 +63,7 @@ func (e *Envelope) Validate() *Problem {
 		return invalid("id: 1 to 64 letters, digits or . _ : -")
 	}
 	set := 0
-	for _, p := range []bool{e.Upsert != nil, e.Withdraw != nil, e.Decision != nil, e.Sealed != nil, e.Alert != nil} {
+	for _, p := range []bool{e.Upsert != nil, e.Withdraw != nil, e.Decision != nil, e.Sealed != nil, e.Alert != nil, e.Checkpoint != nil} {
 		if p {
 			set++
 		}
@@ -121,6 +121,11 @@ func (e *Envelope) Validate() *Problem {
 			return invalid("type %s needs alert", e.Type)
 		}
 		return e.Alert.validate(e.Type)
+	case TypeCheckpoint:
+		if e.Checkpoint == nil {
+			return invalid("type %s needs checkpoint", e.Type)
+		}
+		return e.Checkpoint.validate()
 	default:
 		return invalid("type: not a message type of version %d", Version)
 	}

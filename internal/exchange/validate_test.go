@@ -5,12 +5,18 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 func upsert() Envelope {
 	return Envelope{ID: "m-1", Type: TypeUpsert, Upsert: &Upsert{Ref: "r1", Schema: strings.Repeat("a", 32),
 		KeyID: strings.Repeat("b", 32), Filter: make([]byte, 128),
 		Metadata: Metadata{Sex: "f", BirthYearBand: "2010", Category: "unaccompanied", Evidence: "confirmed", Year: 2025, Shareable: true}}}
+}
+
+func checkpoint() *Checkpoint {
+	return &Checkpoint{Node: "SE", Seq: 4, Hash: make([]byte, 32), Time: time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC),
+		Sig: make([]byte, 64), CertSig: make([]byte, 71)}
 }
 
 func TestValidate(t *testing.T) {
@@ -57,6 +63,40 @@ func TestValidate(t *testing.T) {
 		}, ""},
 		{"sealed attachment too large", func(e *Envelope) {
 			e.Type, e.Upsert, e.Sealed = TypeSealed, nil, &Sealed{To: "FI", Kind: KindFollowUpAttachment, Ciphertext: make([]byte, MaxSealedAttachmentBytes+1)}
+		}, CodeInvalid},
+		{"checkpoint", func(e *Envelope) { e.Type, e.Upsert, e.Checkpoint = TypeCheckpoint, nil, checkpoint() }, ""},
+		{"checkpoint of an empty log", func(e *Envelope) {
+			e.Type, e.Upsert, e.Checkpoint = TypeCheckpoint, nil, checkpoint()
+			e.Checkpoint.Seq, e.Checkpoint.Hash = 0, nil
+		}, ""},
+		{"checkpoint without payload", func(e *Envelope) { e.Type = TypeCheckpoint }, CodeInvalid},
+		{"checkpoint of no country", func(e *Envelope) {
+			e.Type, e.Upsert, e.Checkpoint = TypeCheckpoint, nil, checkpoint()
+			e.Checkpoint.Node = "Sweden"
+		}, CodeInvalid},
+		{"checkpoint hash of the wrong length", func(e *Envelope) {
+			e.Type, e.Upsert, e.Checkpoint = TypeCheckpoint, nil, checkpoint()
+			e.Checkpoint.Hash = e.Checkpoint.Hash[:16]
+		}, CodeInvalid},
+		{"checkpoint of an empty log with a hash", func(e *Envelope) {
+			e.Type, e.Upsert, e.Checkpoint = TypeCheckpoint, nil, checkpoint()
+			e.Checkpoint.Seq = 0
+		}, CodeInvalid},
+		{"checkpoint of a negative entry", func(e *Envelope) {
+			e.Type, e.Upsert, e.Checkpoint = TypeCheckpoint, nil, checkpoint()
+			e.Checkpoint.Seq = -1
+		}, CodeInvalid},
+		{"checkpoint without certificate signature", func(e *Envelope) {
+			e.Type, e.Upsert, e.Checkpoint = TypeCheckpoint, nil, checkpoint()
+			e.Checkpoint.CertSig = nil
+		}, CodeInvalid},
+		{"checkpoint with an oversized signature", func(e *Envelope) {
+			e.Type, e.Upsert, e.Checkpoint = TypeCheckpoint, nil, checkpoint()
+			e.Checkpoint.CertSig = make([]byte, 4096)
+		}, CodeInvalid},
+		{"checkpoint without time", func(e *Envelope) {
+			e.Type, e.Upsert, e.Checkpoint = TypeCheckpoint, nil, checkpoint()
+			e.Checkpoint.Time = time.Time{}
 		}, CodeInvalid},
 	}
 	for _, tt := range tests {

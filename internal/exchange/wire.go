@@ -63,6 +63,8 @@ type Envelope struct {
 	Decision *HitDecision `json:"decision,omitempty"`
 	Sealed   *Sealed      `json:"sealed,omitempty"`
 	Alert    *Alert       `json:"alert,omitempty"` // alert.raise, alert.cancel (wire_alert.go)
+	// Checkpoint: audit.checkpoint (wire_checkpoint.go).
+	Checkpoint *Checkpoint `json:"checkpoint,omitempty"`
 }
 
 // Batch is what a node posts to /exchange/v1/messages.

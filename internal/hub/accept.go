@@ -69,6 +69,11 @@ func (s *Service) acceptOne(ctx context.Context, tx Tx, from exchange.Peer, m *e
 			return refused(m.ID, exchange.CodeInvalid, "the filter's length is not the schema's"), false, nil
 		}
 	}
+	if c := m.Checkpoint; c != nil {
+		if code, reason, msg := checkCheckpoint(from, c); code != "" {
+			return refused(m.ID, code, msg), false, s.refuseCheckpoint(ctx, tx, from, reason, -1, c.Seq)
+		}
+	}
 	seen, err := tx.SeeMessage(ctx, from.Country, m.ID, s.now())
 	if err != nil {
 		return exchange.Result{}, false, err
@@ -92,6 +97,9 @@ func (s *Service) acceptOne(ctx context.Context, tx Tx, from exchange.Peer, m *e
 		return ok, false, tx.AddNotice(ctx, sl.To, &exchange.Notice{Type: exchange.NoticeSealed, CreatedAt: s.now(), Sealed: &sl})
 	case exchange.TypeAlertRaise, exchange.TypeAlertCancel:
 		res, err := s.acceptAlert(ctx, tx, from.Country, m)
+		return res, false, err
+	case exchange.TypeCheckpoint:
+		res, err := s.witness(ctx, tx, from, m.ID, m.Checkpoint)
 		return res, false, err
 	}
 	return refused(m.ID, exchange.CodeInvalid, "unknown message type"), false, nil

@@ -74,7 +74,8 @@ type Service struct {
 	// the matcher yields to accepting (Run).
 	lastAccept atomic.Int64
 	met        *hubMetrics
-	al         *alertMetrics // alerts.go
+	al         *alertMetrics   // alerts.go
+	wm         *witnessMetrics // witness.go
 	lat        latencies
 
 	// mu guards the in-memory index's bookkeeping and serialises refresh.
@@ -145,6 +146,7 @@ func New(st Store, cfg Config) (*Service, error) {
 	}
 	s.met = newHubMetrics(cfg.Metrics, s)
 	s.al = newAlertMetrics(cfg.Metrics, st)
+	s.wm = newWitnessMetrics(cfg.Metrics)
 	return s, nil
 }
 

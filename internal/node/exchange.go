@@ -30,6 +30,9 @@ type Exchange struct {
 	Hits     *nodesync.Hits
 	Store    nodesync.Store
 	FollowUp *followup.Service // follow-up requests (followup.go)
+	// Witness lodges the audit checkpoints with the hub (one of
+	// Node.Witnesses).
+	Witness *nodesync.HubWitness
 
 	resync sync.Mutex
 }
@@ -66,6 +69,9 @@ func (n *Node) openExchange(ctx context.Context) error {
 	}
 	x.Sender = nodesync.NewSender(st, client, n.Metrics, n.Logger, n.Now)
 	x.Puller = nodesync.NewPuller(st, client, x.Secrets, n.Metrics, n.Logger, n.Now)
+	x.Witness = &nodesync.HubWitness{Store: st, Source: client, Wake: x.Sender.Wake,
+		CertSign: func(msg []byte) ([]byte, error) { return pki.Sign(id.Bundle.Key, msg) }}
+	n.Witnesses = append(n.Witnesses, x.Witness)
 	x.Hits = &nodesync.Hits{Store: st, Country: auth.Country(c.Country), Now: n.Now, Wake: x.Sender.Wake}
 	// A new secret (received, made or rotated) re-encodes the registry.
 	// Set here, before anything can change the secret, not when serving.

@@ -78,6 +78,20 @@ func (db *DB) AuditHead(ctx context.Context) (seq int64, hash []byte, err error)
 	return seq, hash, err
 }
 
+// AuditEntryHash returns the stored hash of entry seq, nil when there is
+// no such entry (audit.EntryHashReader): the checkpointer checks that the
+// entry it signed last is still the same before it signs a longer head.
+func (db *DB) AuditEntryHash(ctx context.Context, seq int64) (hash []byte, err error) {
+	err = db.View(ctx, func(tx *Tx) error {
+		err := tx.queryRow(ctx, `SELECT hash FROM audit_log WHERE seq = ?`, seq).Scan(&hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			hash, err = nil, nil
+		}
+		return dbErr(err, "store: read an audit entry's hash")
+	})
+	return hash, err
+}
+
 // Audit listing limits.
 const (
 	DefaultAuditLimit = 50

@@ -49,6 +49,8 @@ func TestPostgresAppRoleCannotRewriteAudit(t *testing.T) {
 		mustExec(owner, g)
 	}
 	storetest.Tamper(t, owner) // the triggers off: only privileges refuse now
+	mustExec(owner, `DROP TRIGGER hub_checkpoints_no_change ON hub_checkpoints`)
+	mustExec(owner, `DROP TRIGGER hub_checkpoints_no_truncate ON hub_checkpoints`)
 
 	u.User = url.User(role)
 	app, err := store.Open(ctx, store.Options{URL: u.String(), Chain: storetest.Chain(), MaxReadConns: 1})
@@ -61,6 +63,10 @@ func TestPostgresAppRoleCannotRewriteAudit(t *testing.T) {
 			t.Fatalf("the application role cannot append: %v", err)
 		}
 	}
+	if _, err := app.SQL().Exec(`INSERT INTO hub_checkpoints (country, seq, hash, signed_at, sig, cert_sig, cert_serial, received_at)
+		VALUES ('SE', 1, NULL, now(), 'x', 'x', '01', now())`); err != nil {
+		t.Fatalf("the application role cannot record a checkpoint: %v", err)
+	}
 	if _, err := app.SQL().Exec(`INSERT INTO users (username, display_name, role, country, password_hash, created_at, updated_at) VALUES ('x', '', 'auditor', 'SE', 'x', now(), now())`); err != nil {
 		t.Fatalf("the application role cannot write its tables: %v", err)
 	}
@@ -69,6 +75,9 @@ func TestPostgresAppRoleCannotRewriteAudit(t *testing.T) {
 		`DELETE FROM audit_log WHERE seq = 3`,
 		`TRUNCATE audit_log`,
 		`DROP TRIGGER audit_log_no_change ON audit_log`,
+		`DELETE FROM hub_checkpoints`,
+		`UPDATE hub_checkpoints SET seq = 1`,
+		`TRUNCATE hub_checkpoints`,
 	} {
 		_, err := app.SQL().Exec(q)
 		if err == nil || !strings.Contains(err.Error(), "42501") && !strings.Contains(err.Error(), "must be owner") {
