@@ -103,6 +103,16 @@ func TestHubWitnessCatchesTailDeletion(t *testing.T) {
 	if code, stdout, stderr := auditVerify(t, cfg, true); code != 0 || !strings.Contains(stdout, fmt.Sprintf("checkpoints; latest entry %d signed", witnessed)) {
 		t.Fatalf("intact log: exit %d\n%s%s", code, stdout, stderr)
 	}
+	// The hub down: the intact log passes on the local evidence, with a
+	// warning; a scheduled check that requires the hub fails.
+	net.stopHub()
+	if code, stdout, stderr := auditVerify(t, cfg, true); code != 0 || !strings.Contains(stderr, "hub witness: NOT consulted") {
+		t.Fatalf("intact log, hub down: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := auditVerify(t, cfg, true, "--require-hub"); code != 1 || !strings.Contains(stderr, "NOT verified") {
+		t.Fatalf("intact log, hub down, --require-hub: exit %d\n%s%s", code, stdout, stderr)
+	}
+	net.startHub(t)
 
 	// The cut: below what the hub witnessed.
 	cut := witnessed - 2
