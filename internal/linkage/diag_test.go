@@ -47,6 +47,12 @@ func TestDiagnoseErrors(t *testing.T) {
 	if rv, err := strconv.ParseFloat(os.Getenv("CHILDCENTRE_DIAG_REVIEW"), 64); err == nil {
 		lo.Review = rv
 	}
+	if ml, err := strconv.ParseFloat(os.Getenv("CHILDCENTRE_DIAG_MINLINK"), 64); err == nil {
+		lo.MinLink = ml
+	}
+	if sp, err := strconv.ParseFloat(os.Getenv("CHILDCENTRE_DIAG_SUPPORT"), 64); err == nil {
+		lo.Support = sp
+	}
 	start := time.Now()
 	res, err := Link(e.Set(), lo)
 	if err != nil {
