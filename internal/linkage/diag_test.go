@@ -53,6 +53,9 @@ func TestDiagnoseErrors(t *testing.T) {
 	if sp, err := strconv.ParseFloat(os.Getenv("CHILDCENTRE_DIAG_SUPPORT"), 64); err == nil {
 		lo.Support = sp
 	}
+	if nf, err := strconv.ParseFloat(os.Getenv("CHILDCENTRE_DIAG_NAMEFLOOR"), 64); err == nil {
+		lo.NameFloor = nf
+	}
 	start := time.Now()
 	res, err := Link(e.Set(), lo)
 	if err != nil {
