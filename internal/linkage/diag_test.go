@@ -22,7 +22,10 @@ import (
 //	CHILDCENTRE_DIAG=child-fields go test -run DiagnoseErrors -v ./internal/linkage/
 //
 // CHILDCENTRE_DIAG_PRESET (default field), CHILDCENTRE_DIAG_SEED (default 1:
-// tune on seed 1 only), CHILDCENTRE_DIAG_CHILDREN (default 20000).
+// tune on seed 1 only), CHILDCENTRE_DIAG_CHILDREN (default 20000);
+// CHILDCENTRE_DIAG_THRESHOLD, _REVIEW, _MINLINK, _SUPPORT, _ASYMMETRY and
+// _NAMEFLOOR override the schema's settings, and CHILDCENTRE_DIAG_SWEEP=1
+// links again with the m probabilities the ground truth gives.
 func TestDiagnoseErrors(t *testing.T) {
 	name := os.Getenv("CHILDCENTRE_DIAG")
 	if name == "" {
@@ -41,20 +44,14 @@ func TestDiagnoseErrors(t *testing.T) {
 	}
 	e, ent := encodeSynth(t, s, opt)
 	lo := s.Options()
-	if th, err := strconv.ParseFloat(os.Getenv("CHILDCENTRE_DIAG_THRESHOLD"), 64); err == nil {
-		lo.Threshold = th
-	}
-	if rv, err := strconv.ParseFloat(os.Getenv("CHILDCENTRE_DIAG_REVIEW"), 64); err == nil {
-		lo.Review = rv
-	}
-	if ml, err := strconv.ParseFloat(os.Getenv("CHILDCENTRE_DIAG_MINLINK"), 64); err == nil {
-		lo.MinLink = ml
-	}
-	if sp, err := strconv.ParseFloat(os.Getenv("CHILDCENTRE_DIAG_SUPPORT"), 64); err == nil {
-		lo.Support = sp
-	}
-	if nf, err := strconv.ParseFloat(os.Getenv("CHILDCENTRE_DIAG_NAMEFLOOR"), 64); err == nil {
-		lo.NameFloor = nf
+	for _, x := range []struct {
+		env string
+		dst *float64
+	}{{"THRESHOLD", &lo.Threshold}, {"REVIEW", &lo.Review}, {"MINLINK", &lo.MinLink}, {"SUPPORT", &lo.Support},
+		{"ASYMMETRY", &lo.Asymmetry}, {"NAMEFLOOR", &lo.NameFloor}} {
+		if v, err := strconv.ParseFloat(os.Getenv("CHILDCENTRE_DIAG_"+x.env), 64); err == nil {
+			*x.dst = v
+		}
 	}
 	start := time.Now()
 	res, err := Link(e.Set(), lo)
