@@ -43,6 +43,10 @@ type Weights struct {
 	// over candidate pairs at the top level (0 for features without
 	// frequency adjustment).
 	TFMean []float64 `json:"tf_mean"`
+	// TFJoint is, per feature, the mean frequency of the agreeing full
+	// name (given and family name together) over candidate pairs agreeing
+	// on both (0 or absent: the two parts are adjusted separately).
+	TFJoint []float64 `json:"tf_joint,omitempty"`
 }
 
 // FeatureWeights are the m and u probabilities of one feature, by level.
@@ -56,6 +60,10 @@ type FeatureWeights struct {
 const WeightsFormat = "childcentre-linkage-model"
 
 const tfClip = 3.0 // bits
+
+// tfJointClip bounds the frequency adjustment of a full name, bits: a full
+// name is rarer than either of its parts, so its frequencies spread wider.
+const tfJointClip = 8.0
 
 // disagreeCap is the largest weight of a date disagreement, bits.
 const disagreeCap = -5.0
@@ -102,7 +110,7 @@ func newFSModel(w Weights) (*fsModel, error) {
 		return nil, errs.E(errs.Invalid, "linkage model: %v", err)
 	}
 	c := newComparer(w.Layout)
-	if len(w.Features) != len(c.feats) || len(w.TFMean) != 2*len(c.feats) {
+	if len(w.Features) != len(c.feats) || len(w.TFMean) != 2*len(c.feats) || (len(w.TFJoint) != 0 && len(w.TFJoint) != len(c.feats)) {
 		return nil, errs.E(errs.Invalid, "linkage model: the weights do not match the layout")
 	}
 	if !(w.Prior > 0 && w.Prior < 1) {
@@ -125,8 +133,36 @@ func newFSModel(w Weights) (*fsModel, error) {
 		m.stride = append(m.stride, m.npat)
 		m.npat *= f.levels
 	}
-	m.tf = make([]tfTable, 2*len(c.feats))
+	m.tf = make([]tfTable, 3*len(c.feats))
 	return m, nil
+}
+
+// tfKey returns the key of filter f in frequency table t: tables 2i and
+// 2i+1 count the given and family name segments of feature i, table 2k+i
+// (k features) its full name, given and family together in either order
+// (records whose names were swapped share it). ok is false when the
+// feature is not a name or the record has no such name.
+func (m *fsModel) tfKey(f []uint64, t int) (h uint64, ok bool) {
+	k := len(m.c.feats)
+	if t < 2*k {
+		if m.c.feats[t/2].kind != featName {
+			return 0, false
+		}
+		s := m.tfSegment(t)
+		if m.c.pop(f, s) == 0 {
+			return 0, false
+		}
+		return m.c.segHash(f, s), true
+	}
+	fi := t - 2*k
+	if m.c.feats[fi].kind != featName {
+		return 0, false
+	}
+	g, fm := m.c.feats[fi].segs[0], m.c.feats[fi].segs[1]
+	if m.c.pop(f, g) == 0 || m.c.pop(f, fm) == 0 {
+		return 0, false
+	}
+	return mix64(m.c.segHash(f, g) + m.c.segHash(f, fm)), true
 }
 
 // countFrequencies fills the frequency tables of the name features (one
@@ -134,22 +170,18 @@ func newFSModel(w Weights) (*fsModel, error) {
 // words words each.
 func (m *fsModel) countFrequencies(bitsAll []uint64, words int) {
 	n := len(bitsAll) / words
-	for fi, f := range m.c.feats {
-		if f.kind != featName {
-			continue
-		}
-		for j := range 2 {
-			s := f.segs[j]
-			t := tfTable{counts: make(map[uint64]uint32, n/8+16)}
-			for i := range n {
-				fl := bitsAll[i*words : (i+1)*words]
-				if m.c.pop(fl, s) == 0 {
-					continue
-				}
-				t.counts[m.c.segHash(fl, s)]++
-				t.n++
+	for t := range m.tf {
+		tab := tfTable{counts: make(map[uint64]uint32, n/8+16)}
+		for i := range n {
+			h, ok := m.tfKey(bitsAll[i*words:(i+1)*words], t)
+			if !ok {
+				continue
 			}
-			m.tf[2*fi+j] = t
+			tab.counts[h]++
+			tab.n++
+		}
+		if tab.n > 0 {
+			m.tf[t] = tab
 			m.hasFreq = true
 		}
 	}
@@ -181,18 +213,26 @@ func (m *fsModel) weightLevels(a rec, lv []uint8, ex *[]explainTerm) float64 {
 		w += m.lw[fi][l]
 		adj := 0.0
 		if m.c.feats[fi].kind == featName {
+			if s := sameParts(l); s[0] && s[1] && len(m.w.TFJoint) > 0 && m.w.TFJoint[fi] > 0 {
+				// The full name agrees: its own frequency says how many
+				// children share it (given and family names of one origin
+				// are far from independent).
+				if fj := m.freqOf(a, 2*len(m.c.feats)+fi); fj > 0 {
+					adj = math.Max(-tfJointClip, math.Min(tfJointClip, math.Log2(m.w.TFJoint[fi]/fj)))
+				}
+				w += adj
+				if ex != nil {
+					f := &m.c.feats[fi]
+					*ex = append(*ex, explainTerm{Feature: f.name, Level: levelNames[f.kind][l], Weight: m.lw[fi][l], TF: adj})
+				}
+				continue
+			}
 			for j, same := range sameParts(l) {
 				t := 2*fi + j
 				if !same || m.w.TFMean[t] <= 0 {
 					continue
 				}
-				var fa float64
-				if a.tf != nil {
-					fa = float64(a.tf[t])
-				} else if m.tf[t].n > 0 {
-					fa = m.tf[t].freq(m.c.segHash(a.f, m.tfSegment(t)))
-				}
-				if fa > 0 {
+				if fa := m.freqOf(a, t); fa > 0 {
 					adj += math.Max(-tfClip, math.Min(tfClip, math.Log2(m.w.TFMean[t]/fa)))
 				}
 			}
@@ -204,6 +244,19 @@ func (m *fsModel) weightLevels(a rec, lv []uint8, ex *[]explainTerm) float64 {
 		}
 	}
 	return w
+}
+
+// freqOf returns the frequency of record a's key in table t (0: unknown).
+func (m *fsModel) freqOf(a rec, t int) float64 {
+	if a.tf != nil {
+		return float64(a.tf[t])
+	}
+	if m.tf[t].n > 0 {
+		if h, ok := m.tfKey(a.f, t); ok {
+			return m.tf[t].freq(h)
+		}
+	}
+	return 0
 }
 
 // decode sets lv to the levels of pattern p.
@@ -225,15 +278,16 @@ type recs struct {
 }
 
 func (m *fsModel) recs(set *dice.Set) *recs {
-	n, ns, k := set.Len(), len(m.c.segs), len(m.c.feats)
-	k *= 2
+	n, ns, k := set.Len(), len(m.c.segs), len(m.tf)
 	r := &recs{m: m, set: set, pop: make([]uint16, n*ns), tf: make([]float32, n*k), ns: ns, k: k}
 	for i := range n {
 		f := set.Filter(i)
 		m.c.rec(f, r.pop[i*ns:(i+1)*ns])
 		for t := range k {
 			if m.tf[t].n > 0 {
-				r.tf[i*k+t] = float32(m.tf[t].freq(m.c.segHash(f, m.tfSegment(t))))
+				if h, ok := m.tfKey(f, t); ok {
+					r.tf[i*k+t] = float32(m.tf[t].freq(h))
+				}
 			}
 		}
 	}
@@ -266,7 +320,7 @@ type emStats struct {
 }
 
 func (m *fsModel) newStats() *emStats {
-	k := 2 * len(m.c.feats)
+	k := 3 * len(m.c.feats)
 	return &emStats{hist: make([]float64, m.npat), rare: make([]float64, m.npat), tfSum: make([]float64, k), tfN: make([]float64, k)}
 }
 
@@ -299,6 +353,12 @@ func (m *fsModel) observe(st *emStats, a, b rec, lv []uint8, n int) int {
 		}
 		for j, same := range sameParts(l) {
 			if t := 2*fi + j; same && a.tf[t] > 0 {
+				st.tfSum[t] += float64(a.tf[t])
+				st.tfN[t]++
+			}
+		}
+		if s := sameParts(l); s[0] && s[1] {
+			if t := 2*len(m.c.feats) + fi; a.tf[t] > 0 {
 				st.tfSum[t] += float64(a.tf[t])
 				st.tfN[t]++
 			}
@@ -449,13 +509,18 @@ func (m *fsModel) fit(st *emStats, iters int) Weights {
 		}
 		lambda = math.Min(math.Max(sumP/total, 1e-9), 1-1e-9)
 	}
-	out := Weights{Format: WeightsFormat, Layout: w.Layout, Prior: lambda, TFMean: make([]float64, 2*k)}
+	out := Weights{Format: WeightsFormat, Layout: w.Layout, Prior: lambda, TFMean: make([]float64, 2*k), TFJoint: make([]float64, k)}
 	for i := range k {
 		out.Features = append(out.Features, FeatureWeights{Name: feats[i].name, M: mm[i], U: uu[i]})
 	}
 	for t := range out.TFMean {
 		if st.tfN[t] > 0 {
 			out.TFMean[t] = st.tfSum[t] / st.tfN[t]
+		}
+	}
+	for fi := range out.TFJoint {
+		if t := 2*k + fi; st.tfN[t] > 0 {
+			out.TFJoint[fi] = st.tfSum[t] / st.tfN[t]
 		}
 	}
 	return out

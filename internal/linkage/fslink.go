@@ -126,11 +126,19 @@ func linkFS(set *dice.Set, o Options) (*Result, error) {
 	m := o.Model
 	var err error
 	var ft *fitted
-	if m == nil || m.fs == nil {
+	switch {
+	case (m == nil || m.fs == nil) && o.Weights != nil:
+		// Fixed weights (link --weights): scored as given, not learned;
+		// only the name frequencies are counted from the data.
+		if m, err = NewModel(set.Words, o); err != nil {
+			return nil, err
+		}
+		m = m.WithFrequencies(set)
+	case m == nil || m.fs == nil:
 		if m, ft, err = fit(set, o.Layout, o); err != nil {
 			return nil, err
 		}
-	} else if !m.fs.hasFreq {
+	case !m.fs.hasFreq:
 		m = m.WithFrequencies(set)
 	}
 	m.opt.Threshold, m.opt.Review, m.opt.Support, m.opt.MinLink = o.Threshold, o.Review, o.Support, o.MinLink

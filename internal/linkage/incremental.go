@@ -167,14 +167,10 @@ func NewIndex(m *Model) *Index {
 func (ix *Index) count(f []uint64, d int32) {
 	fs := ix.m.fs
 	for t := range ix.freq {
-		if fs.c.feats[t/2].kind != featName {
+		h, ok := fs.tfKey(f, t)
+		if !ok {
 			continue
 		}
-		s := fs.tfSegment(t)
-		if fs.c.pop(f, s) == 0 {
-			continue
-		}
-		h := fs.c.segHash(f, s)
 		ix.freq[t][h] += d
 		if ix.freq[t][h] <= 0 {
 			delete(ix.freq[t], h)
@@ -356,12 +352,13 @@ func (ix *Index) candidatesFS(f []uint64, min float64) []Candidate {
 	qa := fs.c.rec(f, pa[:])
 	qa.tf = make([]float32, len(ix.freq))
 	for t := range ix.freq {
-		if fs.c.feats[t/2].kind != featName || ix.nfreq[t] == 0 || qa.pop[fs.tfSegment(t)] == 0 {
+		h, ok := fs.tfKey(f, t)
+		if !ok || ix.nfreq[t] == 0 {
 			continue
 		}
 		// The query counts as one of the records with its name, whether
 		// indexed yet or not.
-		c := ix.freq[t][fs.c.segHash(f, fs.tfSegment(t))]
+		c := ix.freq[t][h]
 		qa.tf[t] = float32(c+1) / float32(ix.nfreq[t]+1)
 	}
 	lv := make([]uint8, len(fs.c.feats))

@@ -31,7 +31,8 @@ type Options struct {
 	Support float64
 	// MinLink is the lowest score any cross pair may have for two clusters
 	// to merge: no two records in one cluster score below it. Default:
-	// Review.
+	// Review; for a segmented schema DefaultMinLinkProbability (at most
+	// Review).
 	MinLink float64
 	// Asymmetry (γ, from 0 to 1) weighs bits that only one record of a pair
 	// has, against bits on which they disagree: see score.go. 1 (the
@@ -72,6 +73,16 @@ type Options struct {
 const (
 	DefaultMatchProbability  = 0.9
 	DefaultReviewProbability = 0.5
+	// DefaultMinLinkProbability is the lowest match probability of any
+	// cross pair that two clusters of a segmented schema may merge with
+	// (Options.MinLink), unless the review threshold is lower. It is far
+	// below the review threshold: the registrations of one child include
+	// pairs that say little for each other (two age assessments years
+	// apart, a name typed two ways), and the mean over every cross pair
+	// already keeps unrelated clusters apart. Measured on the field
+	// preset (seed 1, child-fields): F1 0.678 with MinLink at the review
+	// threshold 0.2, 0.692 at 0.05, 0.695 at 0.01.
+	DefaultMinLinkProbability = 0.05
 )
 
 func (o *Options) fill() error {
@@ -84,6 +95,9 @@ func (o *Options) fill() error {
 		}
 		if o.NameFloor == 0 {
 			o.NameFloor = DefaultNameFloor
+		}
+		if o.MinLink == 0 {
+			o.MinLink = min(DefaultMinLinkProbability, o.Review)
 		}
 		if o.NameFloor < 0 || o.NameFloor > 1 {
 			return errs.Field("name_floor", "the name floor must be from 0 to 1")
