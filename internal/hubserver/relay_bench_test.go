@@ -95,7 +95,7 @@ func hubRelay(b *testing.B, n *testNet, total int) {
 	// which law, by whom.
 	msg := exchange.FollowUpMessage{Thread: "t", Type: exchange.FollowUpRequestType, Request: &exchange.FollowUpRequest{
 		RequesterRef: "r0123456789abcdef01234567", SubjectRef: "r89abcdef0123456789abcdef", HitID: "h-000123",
-		Purpose: "Establish whether the child registered there is the child missing from a reception centre here.",
+		Purpose:    "Establish whether the child registered there is the child missing from a reception centre here.",
 		LegalBasis: "dir-2023-977", Urgency: "urgent", Handling: "H2", Evaluation: "B2",
 		Asked: []string{"given_names", "birth_date", "birth_place"}, Officer: "Bench"}}
 
