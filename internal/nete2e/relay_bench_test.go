@@ -42,8 +42,8 @@ func BenchmarkRelay(b *testing.B) {
 	b.Run("postgres", func(b *testing.B) { relay(b, newNetOn(b, storetest.PostgresURL(b)), total) })
 }
 
-// writers is the number of officers writing at once on each node.
-const writers = 4
+// relayWriters is the number of officers writing at once on each node.
+const relayWriters = 4
 
 func relay(b *testing.B, n *testNet, total int) {
 	ctx := context.Background()
@@ -66,13 +66,13 @@ func relay(b *testing.B, n *testNet, total int) {
 		LegalBasis: "dir-2023-977", Urgency: followup.Urgent, Handling: "H2", Evaluation: "B2",
 		Asked: []string{"given_names", "birth_date"}, Officer: "Bench"}
 
-	per := total / (len(nodes) * writers)
+	per := total / (len(nodes) * relayWriters)
 	b.ResetTimer()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for _, tn := range nodes {
 		hits := tn.queue(b)
-		for w := range writers {
+		for w := range relayWriters {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -87,7 +87,7 @@ func relay(b *testing.B, n *testNet, total int) {
 	}
 	wg.Wait()
 	written := time.Since(start)
-	sent := per * writers * len(nodes)
+	sent := per * relayWriters * len(nodes)
 	if b.Failed() {
 		return
 	}
@@ -166,7 +166,7 @@ func productionPolling(nd *node.Node) {
 	nd.Exchange.Sender.Poll, nd.Exchange.Puller.Poll = 0, 0
 }
 
-// quantile returns the q-quantile of xs (nearest rank); xs is sorted.
+// quantile returns the q-quantile of xs (nearest rank), sorting xs.
 func quantile(xs []float64, q float64) float64 {
 	if len(xs) == 0 {
 		return 0
