@@ -34,8 +34,8 @@ import (
 //     timed from FI's registration until both nodes hold the notice.
 //
 // Reported: p50 and p95 of each. SQLite, and PostgreSQL for the hub when
-// CHILDCENTRE_TEST_POSTGRES is set. At a million encodings (about an hour
-// of preloading on a 2-core machine, 1.3 GiB):
+// CHILDCENTRE_TEST_POSTGRES is set. At a million encodings (6–7 minutes
+// of preloading on a 2-core machine; the process holds some 1.3 GiB):
 //
 //	GOMEMLIMIT=1300MiB CHILDCENTRE_ALERT_BENCH=1000000 go test ./internal/nete2e -run '^$' -bench 'AlertSighting/sqlite' -benchtime 1x -timeout 2h
 func BenchmarkAlertSighting(b *testing.B) {
