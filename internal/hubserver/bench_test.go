@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/exchange"
-	"github.com/cbss-egcc/childcentre/internal/hub"
 	"github.com/cbss-egcc/childcentre/internal/hub/hubtest"
+	"github.com/cbss-egcc/childcentre/internal/hub/hubtest/hubload"
 	"github.com/cbss-egcc/childcentre/internal/node"
 	"github.com/cbss-egcc/childcentre/internal/pki"
 	"github.com/cbss-egcc/childcentre/internal/store"
@@ -159,9 +159,8 @@ func records(b *testing.B, n int, seed int64, country string) []synth.Record {
 	return recs
 }
 
-// preload writes total encodings of the generator's 10 countries into the
-// hub's database, holding out about 300 later registrations, in another
-// country, of children already loaded.
+// preload writes total encodings into the hub's database (hubload.Preload)
+// and returns the held-out later registrations.
 func preload(b *testing.B, n *testNet, enc *hubtest.Encoder, total int) []synth.Record {
 	b.Helper()
 	ctx := context.Background()
@@ -175,60 +174,10 @@ func preload(b *testing.B, n *testNet, enc *hubtest.Encoder, total int) []synth.
 		b.Fatal(err)
 	}
 	defer db.Close()
-	st := store.NewHubStore(db)
-	var held []synth.Record
-	var chunk []*hub.Record
-	seen := map[string]string{} // entity → first country, within one family
-	family := ""
-	every := max(1, total/1200)
-	k := 0
-	flush := func() {
-		err := st.Update(ctx, func(tx hub.Tx) error {
-			for _, r := range chunk {
-				if err := tx.PutRecord(ctx, r); err != nil {
-					return err
-				}
-				if err := tx.AddChange(ctx, r.ID); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		chunk = chunk[:0]
-	}
-	now := time.Now()
-	err = synth.Stream(synth.Options{Records: total, Seed: 8}, func(r synth.Record) error {
-		if r.Family != family {
-			family = r.Family
-			clear(seen)
-		}
-		if first, ok := seen[r.Entity]; ok && first != r.Country {
-			k++
-			if k%every == 0 && len(held) < 300 {
-				held = append(held, r)
-				return nil
-			}
-		} else if !ok {
-			seen[r.Entity] = r.Country
-		}
-		f, err := enc.Encode(r)
-		if err != nil {
-			return err
-		}
-		chunk = append(chunk, &hub.Record{Country: r.Country, Ref: hubtest.Ref(r), Schema: enc.Schema(), KeyID: enc.KeyID(),
-			Filter: f, Meta: exchange.Metadata{Shareable: true, Category: "unaccompanied"}, Received: now})
-		if len(chunk) == 5000 {
-			flush()
-		}
-		return nil
-	})
+	held, err := hubload.Preload(ctx, store.NewHubStore(db), enc, total)
 	if err != nil {
 		b.Fatal(err)
 	}
-	flush()
 	return held
 }
 

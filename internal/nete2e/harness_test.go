@@ -44,6 +44,13 @@ func logger() *slog.Logger {
 
 func newNet(t testing.TB) *testNet {
 	t.Helper()
+	return newNetOn(t, "")
+}
+
+// newNetOn is newNet with the hub's database at hubDB ("" for SQLite in the
+// hub's folder; storetest.PostgresURL for PostgreSQL).
+func newNetOn(t testing.TB, hubDB string) *testNet {
+	t.Helper()
 	dir := t.TempDir()
 	ca, err := pki.InitCA(filepath.Join(dir, "ca"), pki.CAOptions{})
 	if err != nil {
@@ -52,6 +59,9 @@ func newNet(t testing.TB) *testNet {
 	n := &testNet{t: t, dir: dir, ca: ca}
 	n.hubCfg = n.config(t, "hub", "SE")
 	n.hubCfg.Country = ""
+	if hubDB != "" {
+		n.hubCfg.DatabaseURL = hubDB
+	}
 	if err := hubserver.Migrate(context.Background(), n.hubCfg, logger(), nil); err != nil {
 		t.Fatal(err)
 	}
