@@ -131,9 +131,11 @@ func (r *rotation) addKey(ctx context.Context, path string) error {
 	if err := r.kr.WriteFile(path); err != nil {
 		return err
 	}
-	if err := r.db.AppendAudit(ctx, audit.Record{Actor: auth.SystemActor.Ref(), Action: audit.ActKeysRotate, Outcome: "ok",
-		Detail: fmt.Sprintf("new primary data key %d (was %d)", id, old)}); err != nil {
-		return err
+	if err := r.whileBusy(ctx, func() error {
+		return r.db.AppendAudit(ctx, audit.Record{Actor: auth.SystemActor.Ref(), Action: audit.ActKeysRotate, Outcome: "ok",
+			Detail: fmt.Sprintf("new primary data key %d (was %d)", id, old)})
+	}); err != nil {
+		return fmt.Errorf("data key %d is in %s but its audit entry could not be written (run 'childcentre keys rotate --resume' to finish): %w", id, path, err)
 	}
 	fmt.Fprintf(r.env.Stdout, "added data key %d to %s as the primary; data key %d is kept to open what it sealed\n", id, path, old)
 	if r.settle > 0 {
