@@ -68,7 +68,8 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 		}
 		// A hub that is down (or a node checked offline) must not make an
 		// intact log look cut; the warning says what was not checked.
-		hubNote = fmt.Sprintf("hub witness: NOT consulted (%v): the verdict rests on the checkpoint file and anchors alone; --require-hub makes this an error", err)
+		hubNote = fmt.Sprintf("hub witness: NOT consulted (%s): the verdict rests on the checkpoint file and anchors alone; --require-hub makes this an error",
+			strings.TrimPrefix(err.Error(), "hub witness: "))
 		fmt.Fprintf(env.Stderr, "warning: %s\n", hubNote)
 	}
 	rep, err := audit.Verify(ctx, db, node.ChainOf(kr), append(append(anchors, audit.Anchors(cps)...), audit.Anchors(hubCPs)...)...)

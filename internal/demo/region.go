@@ -297,6 +297,10 @@ func serverConfig(ca *pki.CA, dir, role, country string, opt Options) (*config.C
 		// Retention as serve has it by default, so that the demo shows the
 		// scheduled purge (in /metrics) as a real node runs it.
 		Retention: 1826 * 24 * time.Hour, PurgeEvery: 24 * time.Hour,
+		// The shortest interval serve allows: a demo lives minutes, and
+		// entries cut from the end of its audit log after the last
+		// checkpoint would go unseen (serve's default is 5 minutes).
+		AuditCheckpointEvery: time.Minute,
 	}
 	if role == "node" {
 		c.HubURL = "https://127.0.0.1" // replaced by the hub's address; validated as a hub URL
