@@ -279,5 +279,19 @@ func (tx casesTx) Erase(ctx context.Context, caseIDs, childIDs []int64) error {
 	if err := del(`DELETE FROM case_changes WHERE entity = ? AND entity_id IN (?)`, childIDs, "child"); err != nil {
 		return err
 	}
+	// What the network told or asked about an erased child goes with it:
+	// the follow-up threads (their events and sealed attachments cascade),
+	// holding details another country disclosed, the alerts raised and the
+	// sightings received. Left to ON DELETE SET NULL they would outlive the
+	// retention period with nothing left to purge them by.
+	for _, q := range []string{
+		`DELETE FROM followup_requests WHERE child_id IN (?)`,
+		`DELETE FROM followup_sightings WHERE child_id IN (?)`,
+		`DELETE FROM followup_alerts WHERE child_id IN (?)`,
+	} {
+		if err := del(q, childIDs); err != nil {
+			return err
+		}
+	}
 	return del(`DELETE FROM children WHERE id IN (?)`, childIDs)
 }
