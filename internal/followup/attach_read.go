@@ -43,14 +43,7 @@ func (s *Service) receiveAttachment(ctx context.Context, n *exchange.Sealed) err
 	h.Name = CleanName(h.Name, ct)
 	now := s.now()
 	fromRef := "country:" + n.From
-	err = s.Store.Update(ctx, func(tx Tx) error {
-		fresh, err := tx.Seen(ctx, m.ID, n.From)
-		if err != nil {
-			return err
-		}
-		if !fresh {
-			return errReplay
-		}
+	return s.fileOnce(ctx, n.From, m.ID, m.Thread, func(tx Tx) error {
 		r, err := threadWith(ctx, tx, m.Thread, n.From)
 		if err != nil {
 			return err
@@ -69,13 +62,6 @@ func (s *Service) receiveAttachment(ctx context.Context, n *exchange.Sealed) err
 		return tx.AppendAudit(ctx, audit.Record{Time: now, Actor: fromRef, Role: "node", Country: s.Country,
 			Action: audit.ActAttachmentReceive, Target: "followup:" + r.Thread, Outcome: "ok", Detail: attDetail(att)})
 	})
-	switch {
-	case err == errReplay:
-		return s.refuse(ctx, n.From, m.Thread, "replay", err)
-	case errs.CodeOf(err) == errs.Invalid || errs.CodeOf(err) == errs.Conflict || errs.CodeOf(err) == errs.Forbidden:
-		return s.refuse(ctx, n.From, m.Thread, string(errs.CodeOf(err)), err)
-	}
-	return err
 }
 
 // threadWith finds this node's request of a thread held with country, in

@@ -86,14 +86,7 @@ func (s *Service) Receive(ctx context.Context, n *exchange.Sealed) error {
 	}
 	now := s.now()
 	fromRef := "country:" + n.From
-	err = s.Store.Update(ctx, func(tx Tx) error {
-		fresh, err := tx.Seen(ctx, m.ID, n.From)
-		if err != nil {
-			return err
-		}
-		if !fresh {
-			return errReplay
-		}
+	return s.fileOnce(ctx, n.From, m.ID, m.Thread, func(tx Tx) error {
 		switch {
 		case m.Type == exchange.FollowUpRequestType && m.Request != nil:
 			return s.receiveRequest(ctx, tx, n.From, fromRef, &m, now)
@@ -102,16 +95,34 @@ func (s *Service) Receive(ctx context.Context, n *exchange.Sealed) error {
 		}
 		return errs.E(errs.Invalid, "follow-up: an unknown message type")
 	})
-	switch {
-	case err == errReplay:
-		return s.refuse(ctx, n.From, m.Thread, "replay", err)
-	case errs.CodeOf(err) == errs.Invalid || errs.CodeOf(err) == errs.Conflict || errs.CodeOf(err) == errs.Forbidden:
-		return s.refuse(ctx, n.From, m.Thread, string(errs.CodeOf(err)), err)
-	}
-	return err
 }
 
 var errReplay = errs.E(errs.Conflict, "follow-up: a message already received (replay)")
+
+// fileOnce runs file, in one transaction with the record that message id
+// of country from was opened: a message opened before is a replay. A
+// replay, and a message that does not fit its thread (invalid, conflicting
+// or forbidden), are refused and audited; other errors are returned as
+// they are, for the message to be tried again.
+func (s *Service) fileOnce(ctx context.Context, from, id, thread string, file func(tx Tx) error) error {
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		fresh, err := tx.Seen(ctx, id, from)
+		if err != nil {
+			return err
+		}
+		if !fresh {
+			return errReplay
+		}
+		return file(tx)
+	})
+	switch {
+	case err == errReplay:
+		return s.refuse(ctx, from, thread, "replay", err)
+	case errs.CodeOf(err) == errs.Invalid || errs.CodeOf(err) == errs.Conflict || errs.CodeOf(err) == errs.Forbidden:
+		return s.refuse(ctx, from, thread, string(errs.CodeOf(err)), err)
+	}
+	return err
+}
 
 // refuse audits a refused message and returns err.
 // The country is the sender of a refused message, or the recipient of one

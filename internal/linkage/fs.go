@@ -165,9 +165,9 @@ func (m *fsModel) tfKey(f []uint64, t int) (h uint64, ok bool) {
 	return mix64(m.c.segHash(f, g) + m.c.segHash(f, fm)), true
 }
 
-// countFrequencies fills the frequency tables of the name features (one
-// for the given name, one for the family name) from the filters bitsAll of
-// words words each.
+// countFrequencies fills the frequency tables of the name features (the
+// given name, the family name and the full name: tfKey) from the filters
+// bitsAll of words words each.
 func (m *fsModel) countFrequencies(bitsAll []uint64, words int) {
 	n := len(bitsAll) / words
 	for t := range m.tf {
