@@ -27,6 +27,7 @@ const (
 	nameSimilar   // Dice ≥ 0.65
 	nameContained // one name's bits are (almost) within the other's: a dropped second name, a whole name in one field
 	nameWeak      // Dice ≥ 0.45
+	nameFaint     // Dice ≥ 0.30: a typing error in a short name, a variant spelling (Ahmad, hmed)
 	nameDiffer
 	nameLevels
 )
@@ -59,7 +60,7 @@ const (
 
 var levelNames = map[int][]string{
 	featName: func() []string {
-		one := []string{"missing", "same", "close", "similar", "contained", "weak", "differ"}
+		one := []string{"missing", "same", "close", "similar", "contained", "weak", "faint", "differ"}
 		var out []string
 		for _, g := range one {
 			for _, f := range one {
@@ -118,7 +119,7 @@ func newComparer(l *Layout) *comparer {
 	for _, lc := range l.Comparisons {
 		switch lc.Kind {
 		case CompareName:
-			// Given and family name make one feature of 49 levels: whether
+			// Given and family name make one feature of 64 levels: whether
 			// the family name agrees says much about whether the given name
 			// does among non-matches (siblings, a common family name), which
 			// two independent features would miss.
@@ -274,6 +275,8 @@ func nameLevel(x, pa, pb int) uint8 {
 		return nameContained
 	case d >= 0.45:
 		return nameWeak
+	case d >= 0.30:
+		return nameFaint
 	}
 	return nameDiffer
 }
