@@ -120,7 +120,7 @@ func newFSModel(w Weights) (*fsModel, error) {
 	for i, f := range c.feats {
 		fw := w.Features[i]
 		if len(fw.M) != f.levels || len(fw.U) != f.levels {
-			return nil, errs.E(errs.Invalid, "linkage model: feature %s needs %d levels", f.name, f.levels)
+			return nil, errs.E(errs.Invalid, "linkage model: feature %s needs %d levels, the weights have %d (weights of an older comparison: learn them again with link --weights-out)", f.name, f.levels, len(fw.M))
 		}
 		lw := make([]float64, f.levels)
 		for l := 1; l < f.levels; l++ {
