@@ -324,17 +324,6 @@ func (m *fsModel) newStats() *emStats {
 	return &emStats{hist: make([]float64, m.npat), rare: make([]float64, m.npat), tfSum: make([]float64, k), tfN: make([]float64, k)}
 }
 
-func (st *emStats) add(o *emStats) {
-	for i, x := range o.hist {
-		st.hist[i] += x
-		st.rare[i] += o.rare[i]
-	}
-	for i := range st.tfSum {
-		st.tfSum[i] += o.tfSum[i]
-		st.tfN[i] += o.tfN[i]
-	}
-}
-
 // observe adds one candidate pair to st.
 func (m *fsModel) observe(st *emStats, a, b rec, lv []uint8, n int) int {
 	m.c.vector(a, b, lv)

@@ -209,3 +209,30 @@ func TestDefaultModel(t *testing.T) {
 		t.Errorf("two different children: %v", p)
 	}
 }
+
+// TestFitSameOnAnyWorkers: the candidate pairs are compared on several
+// goroutines; the weights learned must not depend on how many (floating-
+// point sums in another order would move them in the last bits, and with
+// them an occasional decision).
+func TestFitSameOnAnyWorkers(t *testing.T) {
+	s, _ := BuiltinSchema("child-fields")
+	e, _ := encodeSynth(t, s, synth.Options{Children: 3000, Seed: 7, Preset: synth.PresetField})
+	var first []byte
+	for _, workers := range []int{1, 2, 5} {
+		o := s.Options()
+		o.Workers = workers
+		m, err := Fit(e.Set(), s.Layout(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := m.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = got
+		} else if !bytes.Equal(got, first) {
+			t.Errorf("weights learned on %d workers differ from those on 1", workers)
+		}
+	}
+}

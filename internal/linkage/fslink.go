@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cbss-egcc/childcentre/internal/errs"
 	"github.com/cbss-egcc/childcentre/internal/linkage/dice"
@@ -93,20 +94,13 @@ func fit(set *dice.Set, l *Layout, o Options) (*Model, *fitted, error) {
 		sample.Add(bs.Filter(int(i)))
 	}
 	pairs := dice.SelfJoin(sample, m.opt.NameFloor, m.opt.Workers)
-	st := fs.newStats()
-	lv := make([]uint8, len(fs.c.feats))
 	rs := fs.recs(set)
 	all := len(idx) == set.Len() && fs.npat <= 1<<16
 	var pats []uint16
 	if all {
 		pats = make([]uint16, len(pairs))
 	}
-	for i, p := range pairs {
-		pat := fs.observe(st, rs.at(idx[p.A]), rs.at(idx[p.B]), lv, len(idx))
-		if all {
-			pats[i] = uint16(pat)
-		}
-	}
+	st := fs.observeAll(rs, idx, pairs, pats, m.opt.Workers)
 	w := fs.fit(st, emIterations)
 	nf, err := newFSModel(w)
 	if err != nil {
@@ -119,6 +113,65 @@ func fit(set *dice.Set, l *Layout, o Options) (*Model, *fitted, error) {
 	}
 	rs.m = nf
 	return m, &fitted{pairs: pairs, pats: pats, rs: rs}, nil
+}
+
+// observeChunk is how many candidate pairs one unit of observeAll's work
+// holds.
+const observeChunk = 1 << 14
+
+// observeAll compares the candidate pairs (indexes into idx) field by
+// field on workers goroutines and returns their statistics for EM; with
+// pats not nil it also keeps each pair's agreement pattern. The counts are
+// exact in any order; the name frequencies, floating-point sums, are added
+// chunk by chunk in order, so the statistics do not depend on the number
+// of workers.
+func (m *fsModel) observeAll(rs *recs, idx []int32, pairs []dice.Pair, pats []uint16, workers int) *emStats {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	chunks := (len(pairs) + observeChunk - 1) / observeChunk
+	workers = max(1, min(workers, chunks))
+	k := 3 * len(m.c.feats)
+	tfSum, tfN := make([]float64, chunks*k), make([]float64, chunks*k)
+	counts := make([]*emStats, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		counts[w] = m.newStats()
+		wg.Go(func() {
+			lv := make([]uint8, len(m.c.feats))
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= chunks {
+					return
+				}
+				// The worker's counts, the chunk's own frequency sums.
+				st := &emStats{hist: counts[w].hist, rare: counts[w].rare, tfSum: tfSum[c*k : (c+1)*k], tfN: tfN[c*k : (c+1)*k]}
+				lo, hi := c*observeChunk, min((c+1)*observeChunk, len(pairs))
+				for i, p := range pairs[lo:hi] {
+					pat := m.observe(st, rs.at(idx[p.A]), rs.at(idx[p.B]), lv, len(idx))
+					if pats != nil {
+						pats[lo+i] = uint16(pat)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	st := m.newStats()
+	for _, c := range counts {
+		for i, x := range c.hist {
+			st.hist[i] += x
+			st.rare[i] += c.rare[i]
+		}
+	}
+	for c := range chunks {
+		for t := range k {
+			st.tfSum[t] += tfSum[c*k+t]
+			st.tfN[t] += tfN[c*k+t]
+		}
+	}
+	return st
 }
 
 // linkFS links the filters of a segmented schema.
