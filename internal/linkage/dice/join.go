@@ -165,11 +165,26 @@ func sortedPairs(ws []*worker, na int) []Pair {
 		}
 		wk.pairs = nil
 	}
-	for i := range na {
-		if run := pairs[start[i]:start[i+1]]; len(run) > 1 {
-			slices.SortFunc(run, func(x, y Pair) int { return cmp.Compare(x.B, y.B) })
+	// The runs are sorted on as many goroutines as there were workers, each
+	// taking a range of records holding about as many pairs as the others.
+	var wg sync.WaitGroup
+	per := total/len(ws) + 1
+	for lo := 0; lo < na; {
+		hi := lo + 1
+		for hi < na && int(start[hi]-start[lo]) < per {
+			hi++
 		}
+		first, last := lo, hi // lo moves on below, in this iteration's variable
+		wg.Go(func() {
+			for i := first; i < last; i++ {
+				if run := pairs[start[i]:start[i+1]]; len(run) > 1 {
+					slices.SortFunc(run, func(x, y Pair) int { return cmp.Compare(x.B, y.B) })
+				}
+			}
+		})
+		lo = hi
 	}
+	wg.Wait()
 	return pairs
 }
 
