@@ -174,6 +174,40 @@ func (m *fsModel) observeAll(rs *recs, idx []int32, pairs []dice.Pair, pats []ui
 	return st
 }
 
+// scoreFitted scores the fitted candidates from their agreement patterns
+// on workers goroutines, each a contiguous range, and keeps those from the
+// review probability up, in the candidates' order.
+func (m *fsModel) scoreFitted(ft *fitted, review float64, workers int) []ScoredPair {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	n := len(ft.pairs)
+	workers = max(1, min(workers, n/observeChunk+1))
+	parts := make([][]ScoredPair, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*n/workers, (w+1)*n/workers
+		wg.Go(func() {
+			lv := make([]uint8, len(m.c.feats))
+			var kept []ScoredPair
+			for i := lo; i < hi; i++ {
+				p := ft.pairs[i]
+				m.decode(int(ft.pats[i]), lv)
+				if pr := prob(m.weightLevels(ft.rs.at(p.A), lv, nil)); pr >= review {
+					kept = append(kept, ScoredPair{A: p.A, B: p.B, Score: float32(pr)})
+				}
+			}
+			parts[w] = kept
+		})
+	}
+	wg.Wait()
+	var out []ScoredPair
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
 // linkFS links the filters of a segmented schema.
 func linkFS(set *dice.Set, o Options) (*Result, error) {
 	m := o.Model
@@ -200,13 +234,7 @@ func linkFS(set *dice.Set, o Options) (*Result, error) {
 	if ft != nil {
 		// Fitted on every record: its candidates are the link's.
 		rs = ft.rs
-		lv := make([]uint8, len(m.fs.c.feats))
-		for i, p := range ft.pairs {
-			m.fs.decode(int(ft.pats[i]), lv)
-			if pr := prob(m.fs.weightLevels(rs.at(p.A), lv, nil)); pr >= o.Review {
-				pairs = append(pairs, ScoredPair{A: p.A, B: p.B, Score: float32(pr)})
-			}
-		}
+		pairs = m.fs.scoreFitted(ft, o.Review, o.Workers)
 	} else {
 		pairs = m.candidatePairs(set, o.Workers)
 		rs = m.fs.recs(set)
