@@ -67,8 +67,20 @@ type plan struct {
 type worker struct {
 	q, c     []uint64 // the chunk's queries and the current tile, in popcount order
 	out      []uint32
-	pairs    []Pair
+	pairs    [][]Pair // blocks of pairBlock: growing one slice copied it again and again
 	compared int64
+}
+
+// pairBlock is how many pairs one block of a worker's results holds.
+const pairBlock = 1 << 16
+
+// add appends a pair to the worker's results.
+func (wk *worker) add(p Pair) {
+	if n := len(wk.pairs); n == 0 || len(wk.pairs[n-1]) == pairBlock {
+		wk.pairs = append(wk.pairs, make([]Pair, 0, pairBlock))
+	}
+	last := &wk.pairs[len(wk.pairs)-1]
+	*last = append(*last, p)
 }
 
 // join runs Join or SelfJoin and also returns how many pairs the kernel compared
@@ -148,9 +160,11 @@ func sortedPairs(ws []*worker, na int) []Pair {
 	start := make([]int32, na+1)
 	total := 0
 	for _, wk := range ws {
-		total += len(wk.pairs)
-		for _, p := range wk.pairs {
-			start[p.A+1]++
+		for _, b := range wk.pairs {
+			total += len(b)
+			for _, p := range b {
+				start[p.A+1]++
+			}
 		}
 	}
 	for i := 1; i <= na; i++ {
@@ -159,9 +173,11 @@ func sortedPairs(ws []*worker, na int) []Pair {
 	pairs := make([]Pair, total)
 	next := slices.Clone(start[:na])
 	for _, wk := range ws {
-		for _, p := range wk.pairs {
-			pairs[next[p.A]] = p
-			next[p.A]++
+		for _, b := range wk.pairs {
+			for _, p := range b {
+				pairs[next[p.A]] = p
+				next[p.A]++
+			}
 		}
 		wk.pairs = nil
 	}
@@ -232,7 +248,7 @@ func (p *plan) run(ci int, wk *worker) {
 					continue
 				}
 				if s := pa + pops[k]; int32(c) >= need[s] {
-					wk.pairs = append(wk.pairs, p.pair(i, j0+k, c, s))
+					wk.add(p.pair(i, j0+k, c, s))
 				}
 			}
 		}
