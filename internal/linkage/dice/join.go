@@ -71,13 +71,19 @@ type worker struct {
 	compared int64
 }
 
-// pairBlock is how many pairs one block of a worker's results holds.
+// pairBlock is how many pairs a block of a worker's results holds at most;
+// the first holds 256 and each next one twice as many, so that a small
+// join stays small.
 const pairBlock = 1 << 16
 
 // add appends a pair to the worker's results.
 func (wk *worker) add(p Pair) {
-	if n := len(wk.pairs); n == 0 || len(wk.pairs[n-1]) == pairBlock {
-		wk.pairs = append(wk.pairs, make([]Pair, 0, pairBlock))
+	if n := len(wk.pairs); n == 0 || len(wk.pairs[n-1]) == cap(wk.pairs[n-1]) {
+		size := 256
+		if n > 0 {
+			size = min(2*cap(wk.pairs[n-1]), pairBlock)
+		}
+		wk.pairs = append(wk.pairs, make([]Pair, 0, size))
 	}
 	last := &wk.pairs[len(wk.pairs)-1]
 	*last = append(*last, p)
