@@ -128,6 +128,7 @@ func sqlitePath(u string) (string, error) {
 
 func (db *DB) openSQLite(ctx context.Context, u string, readConns int) error {
 	db.d = sqliteDialect
+	configurePageCache()
 	path, err := sqlitePath(u)
 	if err != nil {
 		return err
