@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -203,7 +204,13 @@ func (lr *loadRun) one(s *loadSession, rng *rand.Rand) error {
 	if err != nil {
 		return err
 	}
+	// Read to the end, as a browser does: a body closed unread closes the
+	// connection, and every request would open a new one.
+	_, err = io.Copy(io.Discard, res.Body)
 	res.Body.Close()
+	if err != nil {
+		return err
+	}
 	if res.StatusCode != want && res.StatusCode != http.StatusOK {
 		return fmt.Errorf("%s %s: status %d", req.Method, req.URL.Path, res.StatusCode)
 	}

@@ -123,29 +123,36 @@ func (tx casesTx) Encodings(ctx context.Context, country auth.Country, tokens []
 	if len(tokens) == 0 && birthYear == 0 {
 		return nil, nil
 	}
-	// One SELECT per block, joined by UNION: each uses its own index
-	// (child_tokens_lookup, children_birth). Written as one WHERE with OR,
-	// both engines scanned every child of the country, reading each row.
+	// The candidates' ids come from the indexes alone, one SELECT per
+	// block (child_tokens_lookup; children_birth, with the three birth
+	// years as equalities so that sex is matched in the index too); then
+	// each candidate's row is read once, by id. UNION ALL, not UNION: the
+	// IN list drops repeats anyway, and for a UNION SQLite chose to merge
+	// ordered inputs, walking every child of the country in id order.
+	// Written as one WHERE with OR, both engines scanned every child of the
+	// country; with whole rows in a UNION, SQLite copied every candidate's
+	// encoding into a temporary table and sorted it. Both blocks are
+	// limited to the country, so the rows they name are too.
 	var blocks []string
 	var args []any
-	cond, cargs := inCountry("c.country", country, nil)
 	if len(tokens) > 0 {
 		tcond, targs := inCountry("t.country", country, nil)
 		args = append(args, targs...)
 		for _, t := range tokens {
 			args = append(args, t)
 		}
-		args = append(args, cargs...)
-		blocks = append(blocks, `SELECT c.id, c.ref, c.birth_year, c.linkage FROM children c WHERE c.id IN (SELECT t.child_id FROM child_tokens t WHERE 1 = 1`+tcond+
-			` AND t.token IN (`+placeholders(len(tokens))+`)) AND c.linkage IS NOT NULL`+cond)
+		blocks = append(blocks, `SELECT t.child_id FROM child_tokens t WHERE 1 = 1`+tcond+
+			` AND t.token IN (`+placeholders(len(tokens))+`)`)
 	}
 	if birthYear != 0 {
-		args = append(args, cargs...)
-		args = append(args, birthYear-1, birthYear+1, string(sex))
-		blocks = append(blocks, `SELECT c.id, c.ref, c.birth_year, c.linkage FROM children c WHERE 1 = 1`+cond+
-			` AND c.birth_year BETWEEN ? AND ? AND c.sex = ? AND c.linkage IS NOT NULL`)
+		bcond, bargs := inCountry("b.country", country, nil)
+		args = append(args, bargs...)
+		args = append(args, birthYear-1, birthYear, birthYear+1, string(sex))
+		blocks = append(blocks, `SELECT b.id FROM children b WHERE 1 = 1`+bcond+
+			` AND b.birth_year IN (?, ?, ?) AND b.sex = ?`)
 	}
-	rows, err := tx.query(ctx, `SELECT id, ref, birth_year, linkage FROM (`+strings.Join(blocks, " UNION ")+`) b ORDER BY id DESC LIMIT ?`, append(args, limit)...)
+	rows, err := tx.query(ctx, `SELECT c.id, c.ref, c.birth_year, c.linkage FROM children c WHERE c.id IN (`+
+		strings.Join(blocks, " UNION ALL ")+`) AND c.linkage IS NOT NULL ORDER BY c.id DESC LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, dbErr(err, op)
 	}

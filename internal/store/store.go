@@ -128,6 +128,7 @@ func sqlitePath(u string) (string, error) {
 
 func (db *DB) openSQLite(ctx context.Context, u string, readConns int) error {
 	db.d = sqliteDialect
+	configurePageCache()
 	path, err := sqlitePath(u)
 	if err != nil {
 		return err
@@ -164,7 +165,7 @@ func (db *DB) openSQLite(ctx context.Context, u string, readConns int) error {
 
 	// The write pool is opened and pinged first: its first connection
 	// switches the file to WAL, which the readers then find.
-	if db.write, err = sql.Open("sqlite", path+"?"+writeQ.Encode()); err != nil {
+	if db.write, err = openSQLitePool(path + "?" + writeQ.Encode()); err != nil {
 		return errs.Wrap(err, "store: open sqlite")
 	}
 	db.write.SetMaxOpenConns(1)
@@ -179,7 +180,7 @@ func (db *DB) openSQLite(ctx context.Context, u string, readConns int) error {
 		return errs.E(errs.Unavailable, "the database file cannot use write-ahead logging (is it on a network file system?)")
 	}
 
-	if db.read, err = sql.Open("sqlite", path+"?"+readQ.Encode()); err != nil {
+	if db.read, err = openSQLitePool(path + "?" + readQ.Encode()); err != nil {
 		return errs.Wrap(err, "store: open sqlite")
 	}
 	db.read.SetMaxOpenConns(readConns)

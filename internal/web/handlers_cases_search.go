@@ -173,16 +173,19 @@ func searchURL(q url.Values, page int) string {
 
 // searchRow is one child in the results: the child, the categories and
 // statuses of their cases (each once, newest case first) and whether they
-// are missing from any case.
+// are missing from any case. Named fields, not an embedded cases.Hit:
+// the template finds a promoted field (.Child) by a slow search of the
+// embedded structs on every use, 25 rows a page.
 type searchRow struct {
-	cases.Hit
+	Child      *cases.Child
+	Score      float64
 	Categories []cases.Category
 	Statuses   []cases.Status
 	Missing    bool
 }
 
 func newSearchRow(h cases.Hit) searchRow {
-	row := searchRow{Hit: h}
+	row := searchRow{Child: h.Child, Score: h.Score}
 	for _, k := range h.Cases {
 		if !slices.Contains(row.Categories, k.Category) {
 			row.Categories = append(row.Categories, k.Category)

@@ -235,11 +235,59 @@ func (t *Translator) T(key string, args ...any) string {
 	if len(args) == 0 || !strings.Contains(text, "{") {
 		return text
 	}
-	pairs := make([]string, 0, len(args))
-	for i := 0; i+1 < len(args); i += 2 {
-		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+	return fill(text, args)
+}
+
+// fill replaces each {name} in text by the value that follows name in
+// args (the first, if named twice), leaving unknown names as they are.
+// (A strings.Replacer built per call cost more than the page's lookups.)
+func fill(text string, args []any) string {
+	var b strings.Builder
+	b.Grow(len(text) + 16)
+	for {
+		i := strings.IndexByte(text, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(text[i+1:], '}')
+		if j < 0 {
+			break
+		}
+		name := text[i+1 : i+1+j]
+		v, ok := arg(args, name)
+		if !ok {
+			b.WriteString(text[:i+1]) // the brace, then look again after it
+			text = text[i+1:]
+			continue
+		}
+		b.WriteString(text[:i])
+		b.WriteString(v)
+		text = text[i+2+j:]
 	}
-	return strings.NewReplacer(pairs...).Replace(text)
+	b.WriteString(text)
+	return b.String()
+}
+
+// arg returns the value named name in args, given as name/value pairs.
+func arg(args []any, name string) (string, bool) {
+	for i := 0; i+1 < len(args); i += 2 {
+		k, ok := args[i].(string)
+		if !ok {
+			k = fmt.Sprint(args[i])
+		}
+		if k != name {
+			continue
+		}
+		switch v := args[i+1].(type) {
+		case string:
+			return v, true
+		case int:
+			return strconv.Itoa(v), true
+		default:
+			return fmt.Sprint(v), true
+		}
+	}
+	return "", false
 }
 
 func toInt(v any) int {

@@ -79,3 +79,27 @@ func TestNegotiate(t *testing.T) {
 		}
 	}
 }
+
+// TestFill fills placeholders as the strings.Replacer it replaced did.
+func TestFill(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		args []any
+		want string
+	}{
+		{"no placeholders", []any{"n", 1}, "no placeholders"},
+		{"{n} of {m}", []any{"n", 1, "m", "two"}, "1 of two"},
+		{"{n}{n}", []any{"n", 7}, "77"},
+		{"{unknown} {n}", []any{"n", 7}, "{unknown} 7"},
+		{"{{n}}", []any{"n", 7}, "{7}"},
+		{"open { and {n", []any{"n", 7}, "open { and {n"},
+		{"{n}", []any{"n", 1, "n", 2}, "1"}, // the first wins
+		{"{x}", []any{"x", 2.5}, "2.5"},
+		{"{}", []any{"", "empty"}, "empty"},
+		{"tail {n", []any{"n"}, "tail {n"}, // a name without a value
+	} {
+		if got := fill(tc.text, tc.args); got != tc.want {
+			t.Errorf("fill(%q, %v) = %q, want %q", tc.text, tc.args, got, tc.want)
+		}
+	}
+}
