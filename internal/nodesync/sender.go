@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/errs"
@@ -31,6 +32,7 @@ type Sender struct {
 	MaxDelay  time.Duration // backoff ceiling; 2m when 0
 
 	pending *metrics.Gauge
+	counted atomic.Int64 // when pending was last set, Unix ns
 	wake    chan struct{}
 }
 
@@ -153,10 +155,13 @@ func (s *Sender) sendOnce(ctx context.Context) (int, bool, error) {
 	if err != nil {
 		return 0, false, err
 	}
-	defer s.count(ctx)
 	if len(due) == 0 {
+		s.count(ctx, true)
 		return 0, false, nil
 	}
+	// While a backlog drains, the gauge is set once a second, not after
+	// every batch: counting the outbox costs more, the larger it is.
+	defer func() { s.count(ctx, len(due) < s.batch()) }()
 	// Sealed attachments are up to 11 MiB each: a batch of them must stay
 	// within the hub's body limit.
 	due, full := fitBytes(due, exchange.MaxBatchBytes)
@@ -219,11 +224,13 @@ func (s *Sender) sendOnce(ctx context.Context) (int, bool, error) {
 	return len(due), full, nil
 }
 
-// count sets the pending gauge from the outbox.
-func (s *Sender) count(ctx context.Context) {
-	if s.pending == nil {
+// count sets the pending gauge from the outbox: always when now, else at
+// most once a second.
+func (s *Sender) count(ctx context.Context, now bool) {
+	if s.pending == nil || (!now && time.Since(time.Unix(0, s.counted.Load())) < time.Second) {
 		return
 	}
+	s.counted.Store(time.Now().UnixNano())
 	_ = s.Store.View(ctx, func(tx Tx) error {
 		p, _, err := tx.OutboxCounts(ctx)
 		if err == nil {
