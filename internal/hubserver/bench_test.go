@@ -140,9 +140,13 @@ func BenchmarkHubFigures(b *testing.B) {
 	var acc, dup atomic.Int64
 	start, cpu = time.Now(), cpuTime()
 	// As a node's sender sends an initial sync: nodesync.DefaultInFlight
-	// batches at once.
+	// batches at once (CHILDCENTRE_HUB_BENCH_INFLIGHT to compare others).
+	inFlight := nodesync.DefaultInFlight
+	if k, _ := strconv.Atoi(os.Getenv("CHILDCENTRE_HUB_BENCH_INFLIGHT")); k > 0 {
+		inFlight = k
+	}
 	var sw sync.WaitGroup
-	chunk := (len(msgs) + nodesync.DefaultInFlight - 1) / nodesync.DefaultInFlight
+	chunk := (len(msgs) + inFlight - 1) / inFlight
 	chunk = (chunk + exchange.MaxBatch - 1) / exchange.MaxBatch * exchange.MaxBatch
 	for i := 0; i < len(msgs); i += chunk {
 		sw.Add(1)
@@ -164,10 +168,11 @@ func BenchmarkHubFigures(b *testing.B) {
 		sent.Round(time.Millisecond), sync.Round(time.Millisecond), (cpuTime()-cpu).Seconds()/float64(len(msgs))*1e6, hq.Queue)
 	b.ReportMetric(sync.Seconds(), "sync-100k-s")
 	// Matching throughput on the backlog.
-	q0 := hq.Queue
+	q0, cpu := hq.Queue, cpuTime()
 	time.Sleep(20 * time.Second)
 	hq, _ = n.hub.Service.Health(ctx)
-	b.Logf("matching backlog: %.0f uploads/s matched at %d indexed", float64(q0-hq.Queue)/20, n.hub.Service.Indexed())
+	b.Logf("matching backlog: %.0f uploads/s matched at %d indexed, %.0f µs of CPU each", float64(q0-hq.Queue)/20, n.hub.Service.Indexed(),
+		(cpuTime()-cpu).Seconds()/float64(max(q0-hq.Queue, 1))*1e6)
 	b.ReportMetric(float64(q0-hq.Queue)/20, "matched/s")
 	rss = max(rss, rssBytes())
 	b.Logf("peak process RSS seen %.0f MiB (test data included)", float64(rss)/(1<<20))
