@@ -184,7 +184,8 @@ func TestNodeProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nd.Exchange.Sender.Batch = 20
+	// Small batches, one at a time, so that the kill comes mid-send.
+	nd.Exchange.Sender.Batch, nd.Exchange.Sender.InFlight = 20, 1
 	nd.Exchange.Sender.Poll = 50 * time.Millisecond
 	if _, err := nd.Exchange.Secrets.Init(context.Background()); err != nil {
 		t.Fatal(err)
