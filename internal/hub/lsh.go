@@ -95,27 +95,47 @@ func (l *lshIndex) candidates(f []uint64) []uint32 {
 }
 
 func (l *lshIndex) candidatesLocked(f []uint64) []uint32 {
-	var all []uint32
-	for t := range l.pos {
-		all = append(all, l.buckets[t][l.key(t, f)]...)
-	}
-	slices.Sort(all)
 	// Keep the records that share a bucket in at least lshMinShared
 	// tables: a probable match agrees on a fifth of the tables' keys, an
-	// unrelated record rarely on two.
-	out := all[:0]
-	for i := 0; i < len(all); {
-		j := i + 1
-		for j < len(all) && all[j] == all[i] {
-			j++
-		}
-		if j-i >= lshMinShared {
-			out = append(out, all[i])
-		}
-		i = j
+	// unrelated record rarely on two. They are counted in a scratch array
+	// by id (ids are dense) rather than found by sorting every bucket's
+	// ids, which took most of a query's time with large buckets.
+	keys := make([]uint32, len(l.pos))
+	for t := range l.pos {
+		keys[t] = l.key(t, f)
 	}
+	n := len(l.filters) / max(l.words, 1)
+	sp, _ := lshScratch.Get().(*[]uint8)
+	if sp == nil {
+		sp = new([]uint8)
+	}
+	if len(*sp) < n {
+		*sp = make([]uint8, n)
+	}
+	counts := *sp
+	var out []uint32
+	for t, k := range keys {
+		for _, id := range l.buckets[t][k] {
+			c := counts[id] + 1
+			counts[id] = c
+			if c == lshMinShared {
+				out = append(out, id)
+			}
+		}
+	}
+	for t, k := range keys {
+		for _, id := range l.buckets[t][k] {
+			counts[id] = 0
+		}
+	}
+	lshScratch.Put(sp)
+	slices.Sort(out)
 	return out
 }
+
+// lshScratch holds the counting arrays of candidatesLocked, one per query
+// running at once.
+var lshScratch sync.Pool
 
 // scored calls fn with each candidate of f and its filter, under the read
 // lock; fn must not keep the filter.

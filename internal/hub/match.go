@@ -23,7 +23,7 @@ func (s *Service) Run(ctx context.Context) {
 	for {
 		// Accepting comes first: while nodes are uploading, the matcher
 		// takes one batch in five rounds, and the backlog drains after.
-		if yielded < 4 && time.Since(time.Unix(0, s.lastAccept.Load())) < 50*time.Millisecond {
+		if yielded < 4 && s.accepting() {
 			yielded++
 			select {
 			case <-ctx.Done():
@@ -47,6 +47,12 @@ func (s *Service) Run(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// accepting reports whether this process accepted a batch in the last
+// 50 ms.
+func (s *Service) accepting() bool {
+	return time.Since(time.Unix(0, s.lastAccept.Load())) < 50*time.Millisecond
 }
 
 // release gives back this process's claims when it stops; a crashed
@@ -174,10 +180,15 @@ func (s *Service) candidates(ctx context.Context, work []Work) ([]*job, error) {
 		jobs = append(jobs, &job{w: w, rec: r, f: f})
 	}
 	// The scans are independent: they run in parallel, leaving one core
-	// to accepting uploads, which must never wait for matching.
+	// to accepting uploads, which must never wait for matching; while
+	// nothing is being accepted (a backlog draining), on every core.
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(max(1, runtime.GOMAXPROCS(0)-1), len(jobs)) {
+	workers := runtime.GOMAXPROCS(0)
+	if s.accepting() {
+		workers = max(1, workers-1)
+	}
+	for range min(workers, len(jobs)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

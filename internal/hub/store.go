@@ -110,17 +110,25 @@ type Tx interface {
 	// SeeMessage records a sender's message id and reports whether it was
 	// seen before.
 	SeeMessage(ctx context.Context, country, id string, at time.Time) (seen bool, err error)
+	// SeeMessages is SeeMessage for distinct ids at once; it returns the
+	// ids seen before.
+	SeeMessages(ctx context.Context, country string, ids []string, at time.Time) (seen map[string]bool, err error)
 
 	TouchNode(ctx context.Context, n *Node, hello bool, accepted int) error
 	Nodes(ctx context.Context) ([]*Node, error)
 
 	RecordByRef(ctx context.Context, country, ref string) (*Record, error) // nil when absent
+	// RecordsByRef returns the records of country among refs, by ref.
+	RecordsByRef(ctx context.Context, country string, refs []string) (map[string]*Record, error)
 	Records(ctx context.Context, ids []int64) ([]*Record, error)
 	ClusterMembers(ctx context.Context, cluster int64) ([]*Record, error)
 	// PutRecord inserts r or replaces the record of its (country, ref),
 	// setting r.ID and r.Version (one more than before), and leaves it
 	// alone (cluster 0).
 	PutRecord(ctx context.Context, r *Record) error
+	// PutRecords is PutRecord, AddChange and Enqueue of each record (of
+	// distinct country and ref), in few statements.
+	PutRecords(ctx context.Context, rs []*Record) error
 	DeleteRecord(ctx context.Context, id int64) error
 	SetCluster(ctx context.Context, ids []int64, cluster int64) error
 	NewCluster(ctx context.Context, at time.Time) (int64, error)

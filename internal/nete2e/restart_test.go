@@ -94,7 +94,8 @@ func uploaded(t testing.TB, c *config.Config) int {
 func TestHubRestartMidSync(t *testing.T) {
 	const children = 600
 	n := newNet(t)
-	se := n.startNode(t, "SE", nil, func(nd *node.Node) { nd.Exchange.Sender.Batch = 20 })
+	// Small batches, one at a time, so that the hub stops mid-sync.
+	se := n.startNode(t, "SE", nil, func(nd *node.Node) { nd.Exchange.Sender.Batch, nd.Exchange.Sender.InFlight = 20, 1 })
 	se.importChildren(t, registrations(t, "SE", children)) // before the secret: queued by Resync
 	shareSecret(t, se)
 	waitFor(t, 60*time.Second, "the upload to be under way", func() bool { return n.hubEncodings(t, "SE") >= children/5 })
@@ -183,7 +184,8 @@ func TestNodeProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nd.Exchange.Sender.Batch = 20
+	// Small batches, one at a time, so that the kill comes mid-send.
+	nd.Exchange.Sender.Batch, nd.Exchange.Sender.InFlight = 20, 1
 	nd.Exchange.Sender.Poll = 50 * time.Millisecond
 	if _, err := nd.Exchange.Secrets.Init(context.Background()); err != nil {
 		t.Fatal(err)

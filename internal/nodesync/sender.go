@@ -1,10 +1,14 @@
 package nodesync
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/errs"
@@ -29,8 +33,13 @@ type Sender struct {
 	Poll      time.Duration // how often an empty outbox is looked at again; 1s when 0
 	MinDelay  time.Duration // first backoff after a failure; 1s when 0
 	MaxDelay  time.Duration // backoff ceiling; 2m when 0
+	// InFlight is how many batches are sent at once when the due messages
+	// are uploads and withdrawals of distinct records (DefaultInFlight
+	// when 0); other messages go one batch at a time, in order.
+	InFlight int
 
 	pending *metrics.Gauge
+	counted atomic.Int64 // when pending was last set, Unix ns
 	wake    chan struct{}
 }
 
@@ -140,67 +149,63 @@ func fitBytes(due []*Outgoing, limit int) ([]*Outgoing, bool) {
 	return due, false
 }
 
-// sendOnce is SendOnce; full reports that the batch was cut by its size in
-// bytes, so that more is waiting.
+// sendOnce is SendOnce; full reports that more is waiting than was sent
+// (a batch cut by its size in bytes, or batches held back).
 func (s *Sender) sendOnce(ctx context.Context) (int, bool, error) {
 	now := s.Now().UTC()
 	var due []*Outgoing
 	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
-		due, err = tx.Due(ctx, s.batch())
+		due, err = tx.Due(ctx, s.batch()*s.inFlight())
 		return err
 	})
 	if err != nil {
 		return 0, false, err
 	}
-	defer s.count(ctx)
 	if len(due) == 0 {
+		s.count(ctx, true)
 		return 0, false, nil
 	}
-	// Sealed attachments are up to 11 MiB each: a batch of them must stay
-	// within the hub's body limit.
-	due, full := fitBytes(due, exchange.MaxBatchBytes)
-	b := exchange.Batch{Messages: make([]exchange.Envelope, 0, len(due))}
-	byMsg := make(map[string]*Outgoing, len(due))
-	var broken []*Outgoing
-	for _, o := range due {
+	// While a backlog drains, the gauge is set once a second, not after
+	// every batch: counting the outbox costs more, the larger it is.
+	defer func() { s.count(ctx, len(due) < s.batch()) }()
+	envs := make([]*exchange.Envelope, len(due))
+	for i, o := range due {
 		var e exchange.Envelope
-		if err := json.Unmarshal(o.Body, &e); err != nil || e.ID != o.MsgID {
-			broken = append(broken, o)
-			continue
+		if err := json.Unmarshal(o.Body, &e); err == nil && e.ID == o.MsgID {
+			e.SentAt = now
+			envs[i] = &e
 		}
-		e.SentAt = now
-		b.Messages = append(b.Messages, e)
-		byMsg[o.MsgID] = o
 	}
-	res, sendErr := s.Transport.Send(ctx, b)
-	if sendErr != nil {
-		ids := make([]int64, 0, len(due))
-		for _, o := range due {
-			ids = append(ids, o.ID)
-		}
-		// Counted for the operator; the message stays due at once, the
-		// backoff is the loop's.
-		_ = s.Store.Update(ctx, func(tx Tx) error { return tx.Postpone(ctx, ids, 0) })
-		return 0, false, errs.Wrap(sendErr, "exchange: send")
+	parts := s.split(due, envs)
+	if !independent(envs) {
+		parts = parts[:1] // in order, one batch at a time
 	}
-	var done []int64
+	outcomes := make([]sendOutcome, len(parts))
+	var wg sync.WaitGroup
+	for i := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outcomes[i] = s.sendPart(ctx, parts[i])
+		}()
+	}
+	wg.Wait()
+	var done, failed []int64
 	refused := map[int64]string{}
-	for _, o := range broken {
-		refused[o.ID] = "unreadable"
-	}
-	for _, r := range res.Results {
-		o := byMsg[r.ID]
-		if o == nil {
+	var sendErr error
+	sent := 0
+	for i, oc := range outcomes {
+		if oc.err != nil {
+			for _, p := range parts[i] {
+				failed = append(failed, p.o.ID)
+			}
+			sendErr = cmp.Or(sendErr, oc.err)
 			continue
 		}
-		switch r.Status {
-		case exchange.StatusAccepted, exchange.StatusDuplicate:
-			done = append(done, o.ID)
-		case exchange.StatusRefused:
-			refused[o.ID] = r.Code
-			s.Logger.Warn("exchange: the hub refused a message", "msg", o.MsgID, "type", o.Type, "code", r.Code)
-		}
+		sent += len(parts[i])
+		done = append(done, oc.done...)
+		maps.Copy(refused, oc.refused)
 	}
 	err = s.Store.Update(ctx, func(tx Tx) error {
 		if err := tx.Delivered(ctx, done); err != nil {
@@ -211,19 +216,135 @@ func (s *Sender) sendOnce(ctx context.Context) (int, bool, error) {
 				return err
 			}
 		}
+		if len(failed) > 0 {
+			// Counted for the operator; the message stays due at once,
+			// the backoff is the loop's.
+			return tx.Postpone(ctx, failed, 0)
+		}
 		return nil
 	})
+	if sendErr != nil {
+		return 0, false, errs.Wrap(sendErr, "exchange: send")
+	}
 	if err != nil {
 		return 0, false, err
 	}
-	return len(due), full, nil
+	return sent, sent < len(due), nil
 }
 
-// count sets the pending gauge from the outbox.
-func (s *Sender) count(ctx context.Context) {
-	if s.pending == nil {
+// inFlight is how many batches an initial sync sends at once.
+func (s *Sender) inFlight() int {
+	if s.InFlight <= 0 {
+		return DefaultInFlight
+	}
+	return s.InFlight
+}
+
+// DefaultInFlight is Sender.InFlight when zero: with one batch at a time,
+// the node waited for every batch's commit on the hub (and the hub for
+// the node's next batch); with several, the hub commits them together
+// (its group commit) while the node prepares the next.
+const DefaultInFlight = 4
+
+// outgoing is a due message and its envelope, nil when unreadable.
+type outgoing struct {
+	o *Outgoing
+	e *exchange.Envelope
+}
+
+// split cuts due into consecutive batches of at most batch() messages and
+// MaxBatchBytes each (a message larger than that goes alone).
+func (s *Sender) split(due []*Outgoing, envs []*exchange.Envelope) [][]outgoing {
+	var parts [][]outgoing
+	for i := 0; i < len(due); {
+		part, _ := fitBytes(due[i:min(i+s.batch(), len(due))], exchange.MaxBatchBytes)
+		p := make([]outgoing, len(part))
+		for k := range part {
+			p[k] = outgoing{due[i+k], envs[i+k]}
+		}
+		parts = append(parts, p)
+		i += len(part)
+	}
+	return parts
+}
+
+// independent reports whether the messages may reach the hub in any order:
+// uploads and withdrawals of distinct records, as a node's initial sync
+// or a re-encoding sends. Anything else (decisions, alerts, checkpoints,
+// sealed messages) goes in order, one batch at a time.
+func independent(envs []*exchange.Envelope) bool {
+	refs := make(map[string]bool, len(envs))
+	for _, e := range envs {
+		if e == nil {
+			return false
+		}
+		var ref string
+		switch {
+		case e.Type == exchange.TypeUpsert && e.Upsert != nil:
+			ref = e.Upsert.Ref
+		case e.Type == exchange.TypeWithdraw && e.Withdraw != nil:
+			ref = e.Withdraw.Ref
+		default:
+			return false
+		}
+		if refs[ref] {
+			return false
+		}
+		refs[ref] = true
+	}
+	return true
+}
+
+// sendOutcome is the hub's answer to one batch, sorted for the outbox.
+type sendOutcome struct {
+	done    []int64
+	refused map[int64]string
+	err     error
+}
+
+// sendPart sends one batch; an unreadable message is refused unsent.
+func (s *Sender) sendPart(ctx context.Context, part []outgoing) sendOutcome {
+	oc := sendOutcome{refused: map[int64]string{}}
+	b := exchange.Batch{Messages: make([]exchange.Envelope, 0, len(part))}
+	byMsg := make(map[string]*Outgoing, len(part))
+	for _, p := range part {
+		if p.e == nil {
+			oc.refused[p.o.ID] = "unreadable"
+			continue
+		}
+		b.Messages = append(b.Messages, *p.e)
+		byMsg[p.o.MsgID] = p.o
+	}
+	if len(b.Messages) == 0 {
+		return oc
+	}
+	res, err := s.Transport.Send(ctx, b)
+	if err != nil {
+		return sendOutcome{err: err}
+	}
+	for _, r := range res.Results {
+		o := byMsg[r.ID]
+		if o == nil {
+			continue
+		}
+		switch r.Status {
+		case exchange.StatusAccepted, exchange.StatusDuplicate:
+			oc.done = append(oc.done, o.ID)
+		case exchange.StatusRefused:
+			oc.refused[o.ID] = r.Code
+			s.Logger.Warn("exchange: the hub refused a message", "msg", o.MsgID, "type", o.Type, "code", r.Code)
+		}
+	}
+	return oc
+}
+
+// count sets the pending gauge from the outbox: always when now, else at
+// most once a second.
+func (s *Sender) count(ctx context.Context, now bool) {
+	if s.pending == nil || (!now && time.Since(time.Unix(0, s.counted.Load())) < time.Second) {
 		return
 	}
+	s.counted.Store(time.Now().UnixNano())
 	_ = s.Store.View(ctx, func(tx Tx) error {
 		p, _, err := tx.OutboxCounts(ctx)
 		if err == nil {

@@ -3,6 +3,7 @@ package nodesync_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -131,4 +132,62 @@ func TestSenderCutsBatchesBySize(t *testing.T) {
 			t.Errorf("after delivery: %d pending, %d refused", p, r)
 		}
 	})
+}
+
+// TestSenderBatchesInFlight: uploads and withdrawals of distinct records
+// go several batches at once, each delivered once; a window holding any
+// other message (here a sealed one) goes one batch at a time, in order.
+func TestSenderBatchesInFlight(t *testing.T) {
+	tests := []struct {
+		name      string
+		sealedAt  int // -1: none
+		wantFirst int // messages sent by the first SendOnce
+	}{
+		{"uploads only", -1, 30},
+		{"a sealed message among them", 17, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			each(t, func(t *testing.T, e *env) {
+				e.sender.Batch, e.sender.InFlight = 10, 3
+				var msgs []*cases.OutboxMessage
+				for i := range 45 {
+					env := exchange.Envelope{ID: fmt.Sprint("m-", i), Type: exchange.TypeWithdraw,
+						Withdraw: &exchange.Withdraw{Ref: fmt.Sprint("ref-", i), Reason: "test"}}
+					if i == tt.sealedAt {
+						env = exchange.Envelope{ID: env.ID, Type: exchange.TypeSealed,
+							Sealed: &exchange.Sealed{To: "FI", Kind: exchange.KindFollowUpAttachment, Ciphertext: []byte{1}}}
+					}
+					body, err := json.Marshal(env)
+					if err != nil {
+						t.Fatal(err)
+					}
+					msgs = append(msgs, &cases.OutboxMessage{ID: env.ID, Type: env.Type, Ref: fmt.Sprint("ref-", i), Body: body})
+				}
+				if err := e.net.Update(e.ctx, func(tx nodesync.Tx) error { return tx.Enqueue(e.ctx, msgs) }); err != nil {
+					t.Fatal(err)
+				}
+				n, err := e.sender.SendOnce(e.ctx)
+				if err != nil || n != tt.wantFirst {
+					t.Fatalf("first SendOnce sent %d (%v), want %d", n, err, tt.wantFirst)
+				}
+				e.drain(t)
+				if p, r := e.counts(t); p != 0 || r != 0 {
+					t.Errorf("after delivery: %d pending, %d refused", p, r)
+				}
+				if len(e.hub.applied) != 45 {
+					t.Errorf("the hub applied %d messages, want 45", len(e.hub.applied))
+				}
+				// What was written before the sealed message reached the
+				// hub before it, what was written after, after it.
+				for i, m := range e.hub.applied {
+					var k int
+					fmt.Sscanf(m.ID, "m-%d", &k)
+					if tt.sealedAt >= 0 && (k < tt.sealedAt) != (i < tt.sealedAt) {
+						t.Fatalf("message %s applied %d-th: out of order around the sealed message", m.ID, i)
+					}
+				}
+			})
+		})
+	}
 }

@@ -115,6 +115,9 @@ func (db *DB) runGroup() {
 	g.mu.Unlock()
 
 	results := db.commitGroup(batch)
+	// The write connection is free until the lead passes on: prepare
+	// the statements this batch ran a second time (stmtcache.go).
+	db.stmts.prepare(context.Background(), db.write)
 
 	g.mu.Lock()
 	if len(g.queue) > 0 {
@@ -149,6 +152,18 @@ func (db *DB) commitGroup(batch []*groupReq) []groupResult {
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i].err = dbErr(err, "store: transaction")
+			continue
+		}
+		if len(batch) == 1 {
+			// A writer alone needs no savepoint: its failure rolls back
+			// the transaction. A savepoint costs more than its three
+			// statements: SQLite copies every page the writer changes
+			// into the savepoint's journal.
+			results[i] = runOne(r, &Tx{tx: stx, db: db, write: true})
+			if results[i].err != nil || results[i].panicked {
+				stx.Rollback()
+				return results
+			}
 			continue
 		}
 		if _, err := stx.ExecContext(bg, "SAVEPOINT w"); err != nil {

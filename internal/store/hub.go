@@ -228,3 +228,37 @@ func (tx hubTx) Counts(ctx context.Context) (*hub.Counts, error) {
 	}
 	return c, nil
 }
+
+// SeeMessages implements hub.Tx.
+func (tx hubTx) SeeMessages(ctx context.Context, country string, ids []string, at time.Time) (map[string]bool, error) {
+	fresh := make(map[string]bool, len(ids))
+	for start := 0; start < len(ids); start += hubChunk {
+		part := ids[start:min(start+hubChunk, len(ids))]
+		args := make([]any, 0, 3*len(part))
+		for _, id := range part {
+			args = append(args, country, id, tx.t(at))
+		}
+		rows, err := tx.query(ctx, `INSERT INTO hub_messages (country, msg_id, received_at) VALUES `+rowsOf(len(part), 3)+`
+			ON CONFLICT (country, msg_id) DO NOTHING RETURNING msg_id`, args...)
+		if err != nil {
+			return nil, dbErr(err, "store: record message ids")
+		}
+		ins, err := scanAll(rows, "store: record message ids", func(row interface{ Scan(...any) error }) (string, error) {
+			var id string
+			return id, row.Scan(&id)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ins {
+			fresh[id] = true
+		}
+	}
+	seen := make(map[string]bool, len(ids)-len(fresh))
+	for _, id := range ids {
+		if !fresh[id] {
+			seen[id] = true
+		}
+	}
+	return seen, nil
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/cbss-egcc/childcentre/internal/exchange"
+	"github.com/cbss-egcc/childcentre/internal/hub"
 	"github.com/cbss-egcc/childcentre/internal/stats"
 )
 
@@ -148,4 +149,28 @@ func strictLinks(ctx context.Context, tx *Tx, rs stats.Records, index map[int64]
 		rs[index[id]].Child = "h" + strconv.FormatInt(find(id), 10)
 	}
 	return nil
+}
+
+// putRecordsStats is putRecordStats for several records: the codes of
+// withStats written, those of records without deleted.
+func (tx hubTx) putRecordsStats(ctx context.Context, withStats []*hub.Record, without []int64) error {
+	if len(without) > 0 {
+		if _, err := tx.exec(ctx, `DELETE FROM hub_record_stats WHERE record_id IN (`+placeholders(len(without))+`)`, int64Args(without)...); err != nil {
+			return dbErr(err, "store: delete record statistics")
+		}
+	}
+	if len(withStats) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 7*len(withStats))
+	for _, r := range withStats {
+		s := r.Meta.Stats
+		args = append(args, r.ID, s.Status, s.Exploitation, s.AgeGroup, s.AgeBasis, s.Citizenship, s.Registered)
+	}
+	_, err := tx.exec(ctx, `INSERT INTO hub_record_stats (record_id, status, exploitation, age_group, age_basis, citizenship, registered)
+		VALUES `+rowsOf(len(withStats), 7)+`
+		ON CONFLICT (record_id) DO UPDATE SET status = excluded.status, exploitation = excluded.exploitation,
+			age_group = excluded.age_group, age_basis = excluded.age_basis, citizenship = excluded.citizenship,
+			registered = excluded.registered`, args...)
+	return dbErr(err, "store: put record statistics")
 }
