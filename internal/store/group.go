@@ -115,9 +115,6 @@ func (db *DB) runGroup() {
 	g.mu.Unlock()
 
 	results := db.commitGroup(batch)
-	// The write connection is free until the lead passes on: prepare
-	// the statements this batch ran a second time (stmtcache.go).
-	db.stmts.prepare(context.Background(), db.write)
 
 	g.mu.Lock()
 	if len(g.queue) > 0 {

@@ -75,9 +75,8 @@ type DB struct {
 	natRefAtRest  *crypto.FieldCipher
 	now           func() time.Time
 	log           *slog.Logger
-	h             health    // whether writes work; PostgreSQL connection generations
-	group         group     // SQLite: writes waiting for the group commit
-	stmts         stmtCache // SQLite: the write connection's prepared statements
+	h             health // whether writes work; PostgreSQL connection generations
+	group         group  // SQLite: writes waiting for the group commit
 }
 
 // Open opens (and for SQLite creates) the database named by opt.URL. It
@@ -255,7 +254,6 @@ func (db *DB) Close() error {
 	if db.read != nil && db.read != db.write {
 		errList = append(errList, db.read.Close())
 	}
-	db.stmts.close()
 	if db.write != nil {
 		errList = append(errList, db.write.Close())
 	}

@@ -89,11 +89,7 @@ func (db *DB) run1(ctx context.Context, write bool, fn func(*Tx) error) (err err
 func (tx *Tx) Now() time.Time { return tx.db.now().UTC().Truncate(time.Microsecond) }
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	q := tx.db.d.rebind(query)
-	if st := tx.stmt(ctx, q); st != nil {
-		return st.ExecContext(ctx, args...)
-	}
-	return tx.tx.ExecContext(ctx, q, args...)
+	return tx.tx.ExecContext(ctx, tx.db.d.rebind(query), args...)
 }
 
 // execN runs a statement and returns the number of rows it changed.
@@ -107,19 +103,11 @@ func (tx *Tx) execN(ctx context.Context, query string, args ...any) (int, error)
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	q := tx.db.d.rebind(query)
-	if st := tx.stmt(ctx, q); st != nil {
-		return st.QueryContext(ctx, args...)
-	}
-	return tx.tx.QueryContext(ctx, q, args...)
+	return tx.tx.QueryContext(ctx, tx.db.d.rebind(query), args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	q := tx.db.d.rebind(query)
-	if st := tx.stmt(ctx, q); st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return tx.tx.QueryRowContext(ctx, q, args...)
+	return tx.tx.QueryRowContext(ctx, tx.db.d.rebind(query), args...)
 }
 
 // t and b encode times and booleans for the dialect.
