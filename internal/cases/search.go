@@ -170,15 +170,20 @@ func (s *Service) rank(ctx context.Context, tx Tx, country auth.Country, q Query
 	if err != nil {
 		return nil, err
 	}
-	// Per child and query token: 2 matched exactly, 1 phonetically.
+	// Per child and query token: 2 matched exactly, 1 phonetically. The
+	// children's rows of n marks share one slice: a common name matches
+	// hundreds of children, and a slice each was an allocation each.
 	n := len(qs)
-	got := map[int64][]uint8{}
+	at := make(map[int64]int, len(matches))
+	var marks []uint8
 	for _, m := range matches {
-		g := got[m.ChildID]
-		if g == nil {
-			g = make([]uint8, n)
-			got[m.ChildID] = g
+		j, ok := at[m.ChildID]
+		if !ok {
+			j = len(marks)
+			at[m.ChildID] = j
+			marks = append(marks, make([]uint8, n)...)
 		}
+		g := marks[j : j+n]
 		for _, i := range exact[string(m.Token)] {
 			g[i] = 2
 		}
@@ -190,8 +195,9 @@ func (s *Service) rank(ctx context.Context, tx Tx, country auth.Country, q Query
 	if n > 2 {
 		need = (n + 1) / 2
 	}
-	out := make([]ranked, 0, len(got))
-	for id, g := range got {
+	out := make([]ranked, 0, len(at))
+	for id, j := range at {
+		g := marks[j : j+n]
 		matched, exactN := 0, 0
 		for _, v := range g {
 			if v > 0 {

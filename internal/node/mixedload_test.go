@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -122,9 +123,12 @@ func mixedLoad(b *testing.B, dbURL string) {
 		pprof.StartCPUProfile(out)
 		defer func() { pprof.StopCPUProfile(); out.Close() }()
 	}
-	cpu0 := cpuTime()
+	cpu0, allocs0 := cpuTime(), heapAllocs()
 	sat := lr.closedLoop(b, secs)
 	sat.cpu = (cpuTime() - cpu0) / time.Duration(max(1, len(sat.lat)))
+	// Heap allocations per request: a figure a busy shared machine does
+	// not disturb, unlike CPU time, to compare changes that cut garbage.
+	allocsPerReq := float64(heapAllocs()-allocs0) / float64(max(1, len(sat.lat)))
 	if f := os.Getenv(EnvLoadProfile); f != "" {
 		pprof.StopCPUProfile()
 	}
@@ -133,13 +137,14 @@ func mixedLoad(b *testing.B, dbURL string) {
 		open = lr.openLoop(b, secs, rate)
 	}
 	b.StopTimer()
-	b.Logf("closed loop, %d sessions: %s", sessions, sat)
+	b.Logf("closed loop, %d sessions: %s; %.0f heap allocations per request", sessions, sat, allocsPerReq)
 	if rate > 0 {
 		b.Logf("open loop at %d/s offered: %s", rate, open)
 	}
 	b.ReportMetric(sat.rps, "sat-req/s")
 	b.ReportMetric(sat.p(95), "sat-p95-ms")
 	b.ReportMetric(float64(sat.cpu.Microseconds())/1000, "cpu-ms/req")
+	b.ReportMetric(allocsPerReq, "allocs/req")
 	b.ReportMetric(open.rps, "open-req/s")
 	b.ReportMetric(open.p(50), "open-p50-ms")
 	b.ReportMetric(open.p(95), "open-p95-ms")
@@ -254,6 +259,13 @@ func (r loadResult) String() string {
 // cpuTime is the CPU time (user and system) this process has used: a
 // figure that other processes on a shared machine change less than
 // throughput.
+// heapAllocs is the number of heap objects the process has allocated.
+func heapAllocs() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.Mallocs
+}
+
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {

@@ -166,7 +166,9 @@ func (tx casesTx) Children(ctx context.Context, country auth.Country, ids []int6
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	cond, args := inCountry("country", country, int64Args(ids))
+	// By primary key, the country a filter on each row found: the rows
+	// of another country are still never returned.
+	cond, args := inCountry(tx.db.d.notIndexed+"country", country, int64Args(ids))
 	rows, err := tx.query(ctx, `SELECT `+childColumns+` FROM children WHERE id IN (`+placeholders(len(ids))+`)`+cond, args...)
 	if err != nil {
 		return nil, dbErr(err, op)

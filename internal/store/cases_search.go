@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"strings"
 
 	"github.com/cbss-egcc/childcentre/internal/auth"
@@ -64,11 +66,24 @@ func (tx casesTx) MatchTokens(ctx context.Context, country auth.Country, tokens 
 		return nil, dbErr(err, op)
 	}
 	defer rows.Close()
-	var out []cases.TokenMatch
+	// A common name matches hundreds of rows: the token is read in place
+	// and each match shares the caller's copy of it rather than
+	// allocating its own.
+	out := make([]cases.TokenMatch, 0, 256)
+	var raw sql.RawBytes
 	for rows.Next() {
 		var m cases.TokenMatch
-		if err := rows.Scan(&m.ChildID, &m.Token); err != nil {
+		if err := rows.Scan(&m.ChildID, &raw); err != nil {
 			return nil, dbErr(err, op)
+		}
+		for _, t := range tokens {
+			if bytes.Equal(t, raw) {
+				m.Token = t
+				break
+			}
+		}
+		if m.Token == nil { // the IN list found it, so it is one of them
+			return nil, errs.E(errs.Internal, "store: search found a token not asked for")
 		}
 		out = append(out, m)
 	}

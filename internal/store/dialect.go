@@ -49,6 +49,12 @@ type dialect struct {
 	// byteOrder follows ORDER BY of a text column to sort by bytes, as
 	// SQLite does by default, whatever the PostgreSQL server's locale.
 	byteOrder string
+	// notIndexed prefixes a column in a WHERE term that must only filter
+	// the rows found by another term, not choose an index: SQLite's unary
+	// plus. Without statistics, SQLite looked children up by id through
+	// the (country, id) index and then the table, two searches per row,
+	// rather than by the primary key alone.
+	notIndexed string
 }
 
 var (
@@ -65,6 +71,7 @@ var (
 		Time:        "TEXT",
 		Bool:        "INTEGER",
 		tableExists: `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`,
+		notIndexed:  "+",
 	}
 	postgresDialect = &dialect{
 		Name:      DialectPostgres,

@@ -188,13 +188,7 @@ func registryFuncs(cat *i18n.Catalog, tr *i18n.Translator, lang string, loc *tim
 	}
 	return template.FuncMap{
 		// enum translates a code of one of the registry's enumerations.
-		"enum": func(kind string, code any) string {
-			c := fmt.Sprint(code)
-			if k, ok := enumKeys[kind][c]; ok && cat.Has(lang, k) {
-				return tr.T(k)
-			}
-			return c
-		},
+		"enum":    func(kind string, code any) string { return enumLabel(cat, tr, lang, kind, fmt.Sprint(code)) },
 		"options": withOptions,
 		"has": func(list string, v any) bool {
 			return hasWord(list, fmt.Sprint(v))
@@ -217,7 +211,7 @@ func registryFuncs(cat *i18n.Catalog, tr *i18n.Translator, lang string, loc *tim
 			}
 			return t.In(loc).Format(time.DateOnly)
 		},
-		"percent": func(f float64) int { return int(f*100 + 0.5) },
+		"percent": percent,
 		"languageName": func(code string) string {
 			if n := languages.Name(language.Make(code)); n != "" && !strings.EqualFold(n, code) {
 				return n + " (" + code + ")"
@@ -251,6 +245,18 @@ func registryFuncs(cat *i18n.Catalog, tr *i18n.Translator, lang string, loc *tim
 }
 
 // shortRef is the first 12 hex digits of a reference, in groups of four.
+// percent is a score of 0..1 as a rounded percentage.
+func percent(f float64) int { return int(f*100 + 0.5) }
+
+// enumLabel is the label of a code of kind (a key of enumKeys) in lang
+// when the catalogue has it, else the code itself.
+func enumLabel(cat *i18n.Catalog, tr *i18n.Translator, lang, kind, code string) string {
+	if k, ok := enumKeys[kind][code]; ok && cat.Has(lang, k) {
+		return tr.T(k)
+	}
+	return code
+}
+
 func shortRef(ref string) string {
 	if len(ref) < 12 {
 		return ref
