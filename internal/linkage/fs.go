@@ -337,20 +337,20 @@ func (m *fsModel) observe(st *emStats, a, b rec, lv []uint8, n int) int {
 		// A full name so rare that fewer than 0.05 other records are
 		// expected to share it by chance: pairs agreeing on it are almost
 		// all matches, which is where the date's m is learned.
-		if s := sameParts(l); s[0] && s[1] && float64(a.tf[2*fi])*float64(a.tf[2*fi+1])*float64(n) < 0.05 {
+		same := sameParts(l)
+		both := same[0] && same[1]
+		if both && float64(a.tf[2*fi])*float64(a.tf[2*fi+1])*float64(n) < 0.05 {
 			rare = true
 		}
-		for j, same := range sameParts(l) {
-			if t := 2*fi + j; same && a.tf[t] > 0 {
+		for j, sj := range same {
+			if t := 2*fi + j; sj && a.tf[t] > 0 {
 				st.tfSum[t] += float64(a.tf[t])
 				st.tfN[t]++
 			}
 		}
-		if s := sameParts(l); s[0] && s[1] {
-			if t := 2*len(m.c.feats) + fi; a.tf[t] > 0 {
-				st.tfSum[t] += float64(a.tf[t])
-				st.tfN[t]++
-			}
+		if t := 2*len(m.c.feats) + fi; both && a.tf[t] > 0 {
+			st.tfSum[t] += float64(a.tf[t])
+			st.tfN[t]++
 		}
 	}
 	if rare {

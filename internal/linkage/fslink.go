@@ -175,13 +175,24 @@ func (m *fsModel) observeAll(rs *recs, idx []int32, pairs []dice.Pair, pats []ui
 }
 
 // scoreFitted scores the fitted candidates from their agreement patterns
-// on workers goroutines, each a contiguous range, and keeps those from the
-// review probability up, in the candidates' order.
+// and keeps those from the review probability up, in the candidates'
+// order.
 func (m *fsModel) scoreFitted(ft *fitted, review float64, workers int) []ScoredPair {
+	return m.keepScored(len(ft.pairs), workers, func(i int, lv []uint8) (ScoredPair, bool) {
+		p := ft.pairs[i]
+		m.decode(int(ft.pats[i]), lv)
+		pr := prob(m.weightLevels(ft.rs.at(p.A), lv, nil))
+		return ScoredPair{A: p.A, B: p.B, Score: float32(pr)}, pr >= review
+	})
+}
+
+// keepScored runs score for 0 <= i < n on workers goroutines, each a
+// contiguous range with its own buffer of levels, and returns the pairs
+// score keeps, in the order of i.
+func (m *fsModel) keepScored(n, workers int, score func(i int, lv []uint8) (ScoredPair, bool)) []ScoredPair {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	n := len(ft.pairs)
 	workers = max(1, min(workers, n/observeChunk+1))
 	parts := make([][]ScoredPair, workers)
 	var wg sync.WaitGroup
@@ -191,10 +202,8 @@ func (m *fsModel) scoreFitted(ft *fitted, review float64, workers int) []ScoredP
 			lv := make([]uint8, len(m.c.feats))
 			var kept []ScoredPair
 			for i := lo; i < hi; i++ {
-				p := ft.pairs[i]
-				m.decode(int(ft.pats[i]), lv)
-				if pr := prob(m.weightLevels(ft.rs.at(p.A), lv, nil)); pr >= review {
-					kept = append(kept, ScoredPair{A: p.A, B: p.B, Score: float32(pr)})
+				if p, ok := score(i, lv); ok {
+					kept = append(kept, p)
 				}
 			}
 			parts[w] = kept
@@ -265,30 +274,11 @@ func (m *Model) candidatePairs(set *dice.Set, workers int) []ScoredPair {
 	}
 	var out []ScoredPair
 	score := func(cands []dice.Pair, offA, offB int32) {
-		parts := make([][]ScoredPair, workers)
-		var wg sync.WaitGroup
-		per := (len(cands) + workers - 1) / workers
-		for k := range workers {
-			lo, hi := min(k*per, len(cands)), min((k+1)*per, len(cands))
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				lv := make([]uint8, len(m.fs.c.feats))
-				var kept []ScoredPair
-				for _, p := range cands[lo:hi] {
-					a, b := p.A+offA, p.B+offB
-					pr := prob(m.fs.weight(rs.at(a), rs.at(b), lv, nil))
-					if pr >= m.opt.Review {
-						kept = append(kept, ScoredPair{A: a, B: b, Score: float32(pr)})
-					}
-				}
-				parts[k] = kept
-			}()
-		}
-		wg.Wait()
-		for _, p := range parts {
-			out = append(out, p...)
-		}
+		out = append(out, m.fs.keepScored(len(cands), workers, func(i int, lv []uint8) (ScoredPair, bool) {
+			a, b := cands[i].A+offA, cands[i].B+offB
+			pr := prob(m.fs.weight(rs.at(a), rs.at(b), lv, nil))
+			return ScoredPair{A: a, B: b, Score: float32(pr)}, pr >= m.opt.Review
+		})...)
 	}
 	floor := m.opt.NameFloor
 	for lo := 0; lo < n; lo += exhaustiveChunk {
