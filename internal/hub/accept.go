@@ -73,12 +73,9 @@ func refused(id, code, msg string) exchange.Result {
 func (s *Service) acceptOne(ctx context.Context, tx Tx, from exchange.Peer, m *exchange.Envelope) (exchange.Result, bool, error) {
 	// What any replay would be refused for is checked before the id is
 	// recorded, so that a corrected resend is not mistaken for a replay.
-	if u := m.Upsert; u != nil {
-		if u.Schema != s.cfg.Schema {
-			return refused(m.ID, exchange.CodeSchema, "the encoding was not made with the network's current schema"), false, nil
-		}
-		if len(u.Filter) != 8*s.cfg.Words {
-			return refused(m.ID, exchange.CodeInvalid, "the filter's length is not the schema's"), false, nil
+	if m.Upsert != nil {
+		if res, bad := s.refuseUpsert(m); bad {
+			return res, false, nil
 		}
 	}
 	if c := m.Checkpoint; c != nil {
@@ -117,6 +114,18 @@ func (s *Service) acceptOne(ctx context.Context, tx Tx, from exchange.Peer, m *e
 	return refused(m.ID, exchange.CodeInvalid, "unknown message type"), false, nil
 }
 
+// refuseUpsert says whether an upload is refused whatever its id (an
+// encoding of another schema or length), and how.
+func (s *Service) refuseUpsert(m *exchange.Envelope) (exchange.Result, bool) {
+	switch u := m.Upsert; {
+	case u.Schema != s.cfg.Schema:
+		return refused(m.ID, exchange.CodeSchema, "the encoding was not made with the network's current schema"), true
+	case len(u.Filter) != 8*s.cfg.Words:
+		return refused(m.ID, exchange.CodeInvalid, "the filter's length is not the schema's"), true
+	}
+	return exchange.Result{}, false
+}
+
 // upsertRun returns the end of the run of uploads that starts at msgs[i]:
 // uploads of distinct message ids and references, which acceptUpserts
 // takes together with the same effect as one by one.
@@ -142,14 +151,11 @@ func (s *Service) acceptUpserts(ctx context.Context, tx Tx, from exchange.Peer, 
 	var valid []int
 	for k := range msgs {
 		m := &msgs[k]
-		switch u := m.Upsert; {
-		case u.Schema != s.cfg.Schema:
-			results[k] = refused(m.ID, exchange.CodeSchema, "the encoding was not made with the network's current schema")
-		case len(u.Filter) != 8*s.cfg.Words:
-			results[k] = refused(m.ID, exchange.CodeInvalid, "the filter's length is not the schema's")
-		default:
-			ids, valid = append(ids, m.ID), append(valid, k)
+		if res, bad := s.refuseUpsert(m); bad {
+			results[k] = res
+			continue
 		}
+		ids, valid = append(ids, m.ID), append(valid, k)
 	}
 	if len(ids) == 0 {
 		return false, nil
