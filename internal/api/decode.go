@@ -29,9 +29,6 @@ const (
 	maxBatchBody = 32 << 20  // a batch of up to maxBatch registrations
 )
 
-// errTooLarge reports a body over its limit.
-var errTooLarge = errors.New("api: request body too large")
-
 // readBody reads the request's JSON body, at most limit bytes. It
 // answers the problem itself (415, 413, 400) and returns nil then.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) []byte {

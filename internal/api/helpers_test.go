@@ -106,16 +106,6 @@ type response struct {
 	body   []byte
 }
 
-// json decodes the body into a generic value.
-func (r *response) json(t *testing.T) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(r.body, &m); err != nil {
-		t.Fatalf("body is not a JSON object (%v): %s", err, r.body)
-	}
-	return m
-}
-
 // into decodes the body into v.
 func (r *response) into(t *testing.T, v any) {
 	t.Helper()

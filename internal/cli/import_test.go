@@ -41,16 +41,6 @@ func eachBackend(t *testing.T, fn func(t *testing.T, vars map[string]string)) {
 	}
 }
 
-// runCLIAt runs a command in-process with a clock of its own.
-func runCLIAt(t *testing.T, vars map[string]string, now func() time.Time, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errOut strings.Builder
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut,
-		Getenv: func(k string) string { return vars[k] }, Now: now}
-	code := Main(context.Background(), env, args)
-	return code, out.String(), errOut.String()
-}
-
 // testRegistry opens the node's registry as the commands do, with the
 // given clock (time.Now when nil).
 func testRegistry(t *testing.T, vars map[string]string, now func() time.Time) *registry {

@@ -587,30 +587,6 @@ func defaultWeights(l *Layout) Weights {
 	return startWeights(l)
 }
 
-// strictMatch is the seed rule of EM: both names and the date agree (the
-// date exactly or up to a swap, or an estimated date in the same year),
-// and neither sex nor citizenship differs.
-func strictMatch(feats []feature, lv []uint8) bool {
-	for i, f := range feats {
-		l := lv[i]
-		switch f.kind {
-		case featName:
-			if g, fm := l/nameLevels, l%nameLevels; (g != nameSame && g != nameClose) || (fm != nameSame && fm != nameClose) {
-				return false
-			}
-		case featDate:
-			if l != dateExact && l != dateSwap && l != dateEstSame {
-				return false
-			}
-		case featExact:
-			if l == exactDiffer {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // posterior is the match probability of a vector over the active features.
 func posterior(lv []uint8, active []bool, mm, uu [][]float64, lambda float64) float64 {
 	pm, pu := lambda, 1-lambda

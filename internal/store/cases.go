@@ -59,15 +59,6 @@ func int64Args(ids []int64) []any {
 	return out
 }
 
-// nullString stores "" as NULL (a national reference that is absent must
-// not collide with another absent one under the UNIQUE constraint).
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // words joins codes with spaces; split splits them again.
 func words(list []string) string { return strings.Join(list, " ") }
 func split(s string) []string    { return strings.Fields(s) }

@@ -281,13 +281,3 @@ var (
 	csrfRE   = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 	secretRE = regexp.MustCompile(`id="totp-secret">([^<]+)<`)
 )
-
-// formToken extracts the CSRF token from a rendered page.
-func formToken(t testing.TB, body string) string {
-	t.Helper()
-	m := csrfRE.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no csrf field in page:\n%s", body)
-	}
-	return m[1]
-}
