@@ -133,60 +133,77 @@ func (tx casesTx) ListChildren(ctx context.Context, country auth.Country, q case
 }
 
 // Encodings implements cases.Tx.
+//
+// The birth-year block is read from the index children_block, which holds
+// the encodings in block order: one range of index pages per birth year,
+// newest child first, and no lookup of a row by id (migration 0060). The
+// children sharing a name token are then read by id, leaving out those
+// the block has given already. Both are limited to the country. (Written
+// as one query, with the ids of both blocks in an IN list, each child of
+// the block was one lookup by id; written as one WHERE with OR, both
+// engines scanned every child of the country; with whole rows in a UNION,
+// SQLite copied every candidate's encoding into a temporary table.)
 func (tx casesTx) Encodings(ctx context.Context, country auth.Country, tokens [][]byte, birthYear int, sex cases.Sex, limit int) ([]cases.Encoding, error) {
 	const op = "store: read encodings"
-	if len(tokens) == 0 && birthYear == 0 {
-		return nil, nil
-	}
-	// The candidates' ids come from the indexes alone, one SELECT per
-	// block (child_tokens_lookup; children_birth, with the three birth
-	// years as equalities so that sex is matched in the index too); then
-	// each candidate's row is read once, by id. UNION ALL, not UNION: the
-	// IN list drops repeats anyway, and for a UNION SQLite chose to merge
-	// ordered inputs, walking every child of the country in id order.
-	// Written as one WHERE with OR, both engines scanned every child of the
-	// country; with whole rows in a UNION, SQLite copied every candidate's
-	// encoding into a temporary table and sorted it. Both blocks are
-	// limited to the country, so the rows they name are too.
-	var blocks []string
-	var args []any
-	if len(tokens) > 0 {
-		tcond, targs := inCountry("t.country", country, nil)
-		args = append(args, targs...)
-		for _, t := range tokens {
-			args = append(args, t)
-		}
-		blocks = append(blocks, `SELECT t.child_id FROM child_tokens t WHERE 1 = 1`+tcond+
-			` AND t.token IN (`+placeholders(len(tokens))+`)`)
-	}
-	if birthYear != 0 {
-		bcond, bargs := inCountry("b.country", country, nil)
-		args = append(args, bargs...)
-		args = append(args, birthYear-1, birthYear, birthYear+1, string(sex))
-		blocks = append(blocks, `SELECT b.id FROM children b WHERE 1 = 1`+bcond+
-			` AND b.birth_year IN (?, ?, ?) AND b.sex = ?`)
-	}
-	rows, err := tx.query(ctx, `SELECT c.id, c.ref, c.birth_year, c.linkage FROM children c WHERE c.id IN (`+
-		strings.Join(blocks, " UNION ALL ")+`) AND c.linkage IS NOT NULL ORDER BY c.id DESC LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return nil, dbErr(err, op)
-	}
-	defer rows.Close()
 	var out []cases.Encoding
-	for rows.Next() {
-		var e cases.Encoding
-		var ref string
-		if err := rows.Scan(&e.ChildID, &ref, &e.BirthYear, &e.CLK); err != nil {
-			return nil, dbErr(err, op)
-		}
-		clk, err := tx.db.openLinkage(ref, e.CLK)
+	read := func(query string, args ...any) error {
+		rows, err := tx.query(ctx, query, args...)
 		if err != nil {
-			return nil, errs.Wrap(err, op)
+			return dbErr(err, op)
 		}
-		e.CLK = clk
-		out = append(out, e)
+		defer rows.Close()
+		for rows.Next() {
+			var e cases.Encoding
+			var ref string
+			if err := rows.Scan(&e.ChildID, &ref, &e.BirthYear, &e.CLK); err != nil {
+				return dbErr(err, op)
+			}
+			if e.CLK, err = tx.db.openLinkage(ref, e.CLK); err != nil {
+				return errs.Wrap(err, op)
+			}
+			out = append(out, e)
+			if len(out) == limit {
+				break
+			}
+		}
+		return dbErr(rows.Err(), op)
 	}
-	return out, dbErr(rows.Err(), op)
+	var notBlock string
+	var blockArgs []any
+	if birthYear != 0 {
+		for _, y := range []int{birthYear, birthYear - 1, birthYear + 1} {
+			if len(out) >= limit {
+				return out, nil
+			}
+			ccond, cargs := inCountry("country", country, nil)
+			// LIMIT takes the same value every time: SQLite prepares a
+			// statement again when the value bound to its LIMIT changes.
+			args := append(append([]any{y, string(sex)}, cargs...), limit)
+			err := read(`SELECT id, ref, birth_year, linkage FROM children WHERE birth_year = ? AND sex = ?`+ccond+
+				` AND linkage IS NOT NULL ORDER BY id DESC LIMIT ?`, args...)
+			if err != nil {
+				return nil, err
+			}
+		}
+		notBlock = ` AND NOT (c.birth_year IN (?, ?, ?) AND c.sex = ?)`
+		blockArgs = []any{birthYear - 1, birthYear, birthYear + 1, string(sex)}
+	}
+	if len(tokens) == 0 || len(out) >= limit {
+		return out, nil
+	}
+	args := make([]any, 0, len(tokens)+len(blockArgs)+2)
+	for _, t := range tokens {
+		args = append(args, t)
+	}
+	tcond, args := inCountry("t.country", country, args)
+	args = append(append(args, blockArgs...), limit)
+	err := read(`SELECT c.id, c.ref, c.birth_year, c.linkage FROM children c WHERE c.id IN (
+		SELECT t.child_id FROM child_tokens t WHERE t.token IN (`+placeholders(len(tokens))+`)`+tcond+`)
+		AND c.linkage IS NOT NULL`+notBlock+` ORDER BY c.id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // sealedTable describes where a table keeps sealed values: the query of
