@@ -21,6 +21,13 @@ type Query struct {
 	From, To time.Time // cases opened in [From, To); zero: no bound
 	Page     int       // from 1
 	PerPage  int       // default 25, at most 100
+	// Brief asks for what a list of results shows and no more: each hit's
+	// child holds only its ID, Ref, Country, Sex, BirthPrecision,
+	// BirthYear, GivenNames, FamilyName and Version, and its cases only
+	// their ID, ChildID, Country, Category, Status, Missing and OpenedAt.
+	// Nothing else is read or opened: a page of results does not decrypt
+	// notes, places, references or aliases it does not show.
+	Brief bool
 }
 
 // FiltersCases reports whether q restricts the children by their cases.
@@ -91,7 +98,11 @@ func (s *Service) Search(ctx context.Context, a auth.Actor, q Query) (*Results, 
 				scores[r.id] = r.score
 			}
 		}
-		hits, err := s.loadHits(ctx, tx, country, ids)
+		load := s.loadHits
+		if q.Brief {
+			load = s.loadBriefHits
+		}
+		hits, err := load(ctx, tx, country, ids)
 		if err != nil {
 			return err
 		}
@@ -269,6 +280,43 @@ func (s *Service) loadHits(ctx context.Context, tx Tx, country auth.Country, ids
 			return nil, err
 		}
 		h.Cases = append(h.Cases, k)
+	}
+	out := make([]Hit, 0, len(ids))
+	for _, id := range ids {
+		if h := byID[id]; h != nil {
+			out = append(out, *h)
+		}
+	}
+	return out, nil
+}
+
+// loadBriefHits reads and opens what a list of results shows of the
+// children with the given ids, in that order (Query.Brief).
+func (s *Service) loadBriefHits(ctx context.Context, tx Tx, country auth.Country, ids []int64) ([]Hit, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	recs, caseRecs, err := tx.Summaries(ctx, country, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*Hit, len(recs))
+	for _, r := range recs {
+		x := &sealing{s: s.sealer}
+		c := &Child{ID: r.ID, Ref: r.Ref, Country: r.Country, Sex: r.Sex, BirthPrecision: r.BirthPrecision,
+			BirthYear: r.BirthYear, Version: r.Version}
+		c.GivenNames = x.open(r.GivenNames, childVal(r.Ref, "given_names", r.ID))
+		c.FamilyName = x.open(r.FamilyName, childVal(r.Ref, "family_name", r.ID))
+		if x.err != nil {
+			return nil, x.err
+		}
+		byID[r.ID] = &Hit{Child: c}
+	}
+	for _, r := range caseRecs {
+		if h := byID[r.ChildID]; h != nil {
+			k := r.Case
+			h.Cases = append(h.Cases, &k)
+		}
 	}
 	out := make([]Hit, 0, len(ids))
 	for _, id := range ids {

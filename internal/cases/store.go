@@ -51,6 +51,12 @@ type Tx interface {
 	// Children reads the children with the given ids, in no particular
 	// order; absent ids are left out.
 	Children(ctx context.Context, country auth.Country, ids []int64) ([]*ChildRecord, error)
+	// Summaries reads what a list of results shows of the children with
+	// the given ids: of each child its ID, Ref, Country, Sex,
+	// BirthPrecision, BirthYear, GivenNames, FamilyName and Version; of
+	// each of their cases its ID, ChildID, Country, Category, Status,
+	// Missing and OpenedAt, newest first. Nothing else is read.
+	Summaries(ctx context.Context, country auth.Country, ids []int64) ([]*ChildRecord, []*CaseRecord, error)
 
 	// CreateCase inserts r and its forms of exploitation and sets ID,
 	// Version (1), CreatedAt and UpdatedAt.

@@ -184,10 +184,11 @@ func seedRegistry(tb testing.TB, n *Node, k int) []string {
 
 // one sends one request of the mix as session s: a search (70%) or a
 // registration (30%), and reports whether it was answered as expected.
-func (lr *loadRun) one(s *loadSession, rng *rand.Rand) error {
+func (lr *loadRun) one(s *loadSession, rng *rand.Rand) (kind int, err error) {
 	var req *http.Request
 	want := http.StatusOK
 	if rng.IntN(10) < 7 {
+		kind = kindSearch
 		q := lr.names[rng.IntN(len(lr.names))]
 		if lr.search[0] == "GET" {
 			req, _ = http.NewRequest("GET", lr.base+lr.search[1]+"?"+url.Values{"q": {q}}.Encode(), nil)
@@ -204,23 +205,33 @@ func (lr *loadRun) one(s *loadSession, rng *rand.Rand) error {
 		req, _ = http.NewRequest("POST", lr.base+"/children", strings.NewReader(f.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		want = http.StatusSeeOther
+		kind = kindRegister
 	}
 	res, err := s.http.Do(req)
 	if err != nil {
-		return err
+		return kind, err
 	}
 	// Read to the end, as a browser does: a body closed unread closes the
 	// connection, and every request would open a new one.
 	_, err = io.Copy(io.Discard, res.Body)
 	res.Body.Close()
 	if err != nil {
-		return err
+		return kind, err
 	}
 	if res.StatusCode != want && res.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s %s: status %d", req.Method, req.URL.Path, res.StatusCode)
+		return kind, fmt.Errorf("%s %s: status %d", req.Method, req.URL.Path, res.StatusCode)
 	}
-	return nil
+	return kind, nil
 }
+
+// The kinds of request of the mix, for latencies by kind.
+const (
+	kindSearch = iota
+	kindRegister
+	kinds
+)
+
+var kindNames = [kinds]string{"search", "registration"}
 
 // loadName is a made-up name that matches nobody, so that a registration
 // is not held up by possible duplicates.
@@ -236,22 +247,33 @@ func loadName(rng *rand.Rand) string {
 type loadResult struct {
 	cpu    time.Duration // CPU time of this process (server and load) per request
 	rps    float64
-	lat    []time.Duration // sorted
+	lat    latencies
+	byKind [kinds]latencies
 	failed int64
 }
 
-func (r loadResult) p(q int) float64 {
-	if len(r.lat) == 0 {
+// latencies are sorted latencies.
+type latencies []time.Duration
+
+func (l latencies) p(q int) float64 {
+	if len(l) == 0 {
 		return 0
 	}
-	return float64(r.lat[min(len(r.lat)-1, len(r.lat)*q/100)].Microseconds()) / 1000
+	return float64(l[min(len(l)-1, len(l)*q/100)].Microseconds()) / 1000
 }
+
+func (r loadResult) p(q int) float64 { return r.lat.p(q) }
 
 func (r loadResult) String() string {
 	s := fmt.Sprintf("%.0f requests/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms (%d requests, %d failed)",
 		r.rps, r.p(50), r.p(95), r.p(99), len(r.lat), r.failed)
 	if r.cpu > 0 {
 		s += fmt.Sprintf("; %.2f ms of CPU per request (server and load generator)", float64(r.cpu.Microseconds())/1000)
+	}
+	for k, b := range r.byKind {
+		if len(b) > 0 {
+			s += fmt.Sprintf("; %s p50 %.1f ms, p95 %.1f ms, p99 %.1f ms", kindNames[k], b.p(50), b.p(95), b.p(99))
+		}
 	}
 	return s
 }
@@ -274,15 +296,25 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-func newResult(lat [][]time.Duration, elapsed time.Duration, failed int64) loadResult {
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	return loadResult{rps: float64(len(all)) / elapsed.Seconds(), lat: all, failed: failed}
+// newResult gathers the latencies of every session, by session and kind.
+func newResult(lat [][kinds][]time.Duration, elapsed time.Duration, failed int64) loadResult {
+	var r loadResult
+	for k := range kinds {
+		var of [][]time.Duration
+		for _, l := range lat {
+			of = append(of, l[k])
+		}
+		r.byKind[k] = slices.Sorted(slices.Values(slices.Concat(of...)))
+		r.lat = append(r.lat, r.byKind[k]...)
+	}
+	slices.Sort(r.lat)
+	r.rps, r.failed = float64(len(r.lat))/elapsed.Seconds(), failed
+	return r
 }
 
 // closedLoop runs every session flat out for d.
 func (lr *loadRun) closedLoop(tb testing.TB, d time.Duration) loadResult {
-	lat := make([][]time.Duration, len(lr.sessions))
+	lat := make([][kinds][]time.Duration, len(lr.sessions))
 	var failed atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -292,13 +324,14 @@ func (lr *loadRun) closedLoop(tb testing.TB, d time.Duration) loadResult {
 			rng := rand.New(rand.NewPCG(uint64(i), 1))
 			for time.Now().Before(end) {
 				t0 := time.Now()
-				if err := lr.one(s, rng); err != nil {
+				k, err := lr.one(s, rng)
+				if err != nil {
 					if failed.Add(1) == 1 {
 						tb.Log(err)
 					}
 					continue
 				}
-				lat[i] = append(lat[i], time.Since(t0))
+				lat[i][k] = append(lat[i][k], time.Since(t0))
 			}
 		})
 	}
@@ -310,20 +343,21 @@ func (lr *loadRun) closedLoop(tb testing.TB, d time.Duration) loadResult {
 // session; latency counts from when the request was due.
 func (lr *loadRun) openLoop(tb testing.TB, d time.Duration, rate int) loadResult {
 	due := make(chan time.Time, rate*int(d/time.Second+1))
-	lat := make([][]time.Duration, len(lr.sessions))
+	lat := make([][kinds][]time.Duration, len(lr.sessions))
 	var failed atomic.Int64
 	var wg sync.WaitGroup
 	for i, s := range lr.sessions {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(i), 2))
 			for t := range due {
-				if err := lr.one(s, rng); err != nil {
+				k, err := lr.one(s, rng)
+				if err != nil {
 					if failed.Add(1) == 1 {
 						tb.Log(err)
 					}
 					continue
 				}
-				lat[i] = append(lat[i], time.Since(t))
+				lat[i][k] = append(lat[i][k], time.Since(t))
 			}
 		})
 	}

@@ -149,13 +149,18 @@ func (tx casesTx) CasesOf(ctx context.Context, country auth.Country, childIDs []
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out, func(a, b *cases.CaseRecord) int {
+	sortNewestFirst(out)
+	return out, tx.readExploitation(ctx, out)
+}
+
+// sortNewestFirst sorts cases newest first, by opening time then id.
+func sortNewestFirst(cs []*cases.CaseRecord) {
+	slices.SortFunc(cs, func(a, b *cases.CaseRecord) int {
 		if c := b.OpenedAt.Compare(a.OpenedAt); c != 0 {
 			return c
 		}
 		return cmp.Compare(b.ID, a.ID)
 	})
-	return out, tx.readExploitation(ctx, out)
 }
 
 func (tx casesTx) readExploitation(ctx context.Context, recs []*cases.CaseRecord) error {

@@ -70,6 +70,7 @@ func (s *Server) childrenPage(w http.ResponseWriter, r *http.Request) {
 		Category: cases.Category(p.Values["category"]),
 		Evidence: cases.Evidence(p.Values["evidence"]),
 		PerPage:  searchPerPage,
+		Brief:    true, // a row shows names, birth year and the cases' category and status
 	}
 	switch p.Values["missing"] {
 	case "yes", "no":
