@@ -113,8 +113,9 @@ func LinkageRow(c *Child) []string {
 	return []string{"", c.GivenNames, c.FamilyName, c.BirthDate, est, string(c.Sex), cit}
 }
 
-func words(b []byte) []uint64 {
-	f := make([]uint64, len(b)/8)
+// words reads b (little-endian words) into f, which has room for them.
+func words(f []uint64, b []byte) []uint64 {
+	f = f[:len(b)/8]
 	for i := range f {
 		f[i] = binary.LittleEndian.Uint64(b[8*i:])
 	}
@@ -162,6 +163,7 @@ func (s *Service) Duplicates(ctx context.Context, a auth.Actor, ci ChildInput) (
 		score float64
 	}
 	var best []scored
+	f := make([]uint64, len(q)) // one buffer for every candidate: a block holds thousands
 	for _, e := range encs {
 		if len(e.CLK) != 8*len(q) {
 			continue // made under another schema; re-encoded when the child is next saved
@@ -169,7 +171,7 @@ func (s *Service) Duplicates(ctx context.Context, a auth.Actor, ci ChildInput) (
 		if ch.BirthYear != 0 && e.BirthYear != 0 && max(ch.BirthYear-e.BirthYear, e.BirthYear-ch.BirthYear) > maxYearGap {
 			continue
 		}
-		if d := dice.Dice(q, words(e.CLK)); d >= DuplicateThreshold {
+		if d := dice.Dice(q, words(f, e.CLK)); d >= DuplicateThreshold {
 			best = append(best, scored{e.ChildID, d})
 		}
 	}

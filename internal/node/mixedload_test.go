@@ -78,6 +78,7 @@ func BenchmarkMixedLoad(b *testing.B) {
 type loadRun struct {
 	base     string
 	names    []string // full names in the registry, for searches
+	born     []born   // birth years and sexes of the registry, for registrations
 	sessions []*loadSession
 	search   [2]string // method, path
 }
@@ -97,7 +98,7 @@ func mixedLoad(b *testing.B, dbURL string) {
 	lr.search = [2]string{method, path}
 	k := envInt(b, EnvLoadChildren, 20000)
 	start := time.Now()
-	lr.names = seedRegistry(b, n, k)
+	lr.names, lr.born = seedRegistry(b, n, k)
 	b.Logf("seeded %d children in %.1f s", k, time.Since(start).Seconds())
 	users := seedOfficers(b, n, "mixed", sessions)
 	for _, u := range users {
@@ -151,13 +152,19 @@ func mixedLoad(b *testing.B, dbURL string) {
 	b.ReportMetric(open.p(99), "open-p99-ms")
 }
 
-// seedRegistry imports k synthetic children and returns their full names.
-func seedRegistry(tb testing.TB, n *Node, k int) []string {
+// born is a registered child's birth year ("" when unknown) and sex.
+type born struct{ year, sex string }
+
+// seedRegistry imports k synthetic children and returns their full names,
+// and their birth years and sexes.
+func seedRegistry(tb testing.TB, n *Node, k int) ([]string, []born) {
 	tb.Helper()
 	regs := make([]cases.Registration, 0, k)
 	var names []string
+	var borns []born
+	sexes := map[string]cases.Sex{"f": cases.SexFemale, "m": cases.SexMale, "": cases.SexUnknown}
 	err := synth.Stream(synth.Options{Records: k, Seed: 11, Countries: []string{"SE"}}, func(r synth.Record) error {
-		c := cases.ChildInput{NationalRef: r.ID, GivenNames: r.GivenName, FamilyName: r.FamilyName, Sex: cases.SexUnknown}
+		c := cases.ChildInput{NationalRef: r.ID, GivenNames: r.GivenName, FamilyName: r.FamilyName, Sex: sexes[r.Sex]}
 		if c.GivenNames == "" && c.FamilyName == "" {
 			c.GivenNames = "unknown"
 		}
@@ -171,6 +178,8 @@ func seedRegistry(tb testing.TB, n *Node, k int) []string {
 		if name := strings.TrimSpace(c.GivenNames + " " + c.FamilyName); name != "unknown" {
 			names = append(names, name)
 		}
+		year, _, _ := strings.Cut(c.BirthDate, "-")
+		borns = append(borns, born{year, string(c.Sex)})
 		return nil
 	})
 	if err != nil {
@@ -179,7 +188,7 @@ func seedRegistry(tb testing.TB, n *Node, k int) []string {
 	if _, err := n.Cases.Import(context.Background(), auth.SystemActor, regs, false); err != nil {
 		tb.Fatal(err)
 	}
-	return names
+	return names, borns
 }
 
 // one sends one request of the mix as session s: a search (70%) or a
@@ -197,8 +206,12 @@ func (lr *loadRun) one(s *loadSession, rng *rand.Rand) (kind int, err error) {
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
 	} else {
+		// Born and of a sex as the registry's children are: the duplicate
+		// check reads the children born within a year with the same sex,
+		// and registrations all alike would pile into one block.
+		b := lr.born[rng.IntN(len(lr.born))]
 		f := url.Values{
-			"given_names": {loadName(rng)}, "family_name": {loadName(rng)}, "birth_date": {"2012"}, "sex": {"female"},
+			"given_names": {loadName(rng)}, "family_name": {loadName(rng)}, "birth_date": {b.year}, "sex": {b.sex},
 			"citizenships": {"AF"}, "category": {"unaccompanied"}, "evidence": {"presumed"}, "step": {"check"},
 			"csrf": {s.csrf},
 		}

@@ -136,60 +136,45 @@ func (tx casesTx) ListChildren(ctx context.Context, country auth.Country, q case
 //
 // The birth-year block is read from the index children_block, which holds
 // the encodings in block order: one range of index pages per birth year,
-// newest child first, and no lookup of a row by id (migration 0060). The
-// children sharing a name token are then read by id, leaving out those
-// the block has given already. Both are limited to the country. (Written
-// as one query, with the ids of both blocks in an IN list, each child of
-// the block was one lookup by id; written as one WHERE with OR, both
-// engines scanned every child of the country; with whole rows in a UNION,
-// SQLite copied every candidate's encoding into a temporary table.)
+// newest child first, and no lookup of a row by id (migration 0060). Read
+// in a read-only transaction, a whole block is kept opened in memory
+// until its generation moves (cases_blockcache.go). The children sharing
+// a name token are then read by id, leaving out those the block has given
+// already. Both are limited to the country. (Written as one query, with
+// the ids of both blocks in an IN list, each child of the block was one
+// lookup by id; written as one WHERE with OR, both engines scanned every
+// child of the country; with whole rows in a UNION, SQLite copied every
+// candidate's encoding into a temporary table.)
 func (tx casesTx) Encodings(ctx context.Context, country auth.Country, tokens [][]byte, birthYear int, sex cases.Sex, limit int) ([]cases.Encoding, error) {
 	const op = "store: read encodings"
 	var out []cases.Encoding
-	read := func(query string, args ...any) error {
-		rows, err := tx.query(ctx, query, args...)
-		if err != nil {
-			return dbErr(err, op)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var e cases.Encoding
-			var ref string
-			if err := rows.Scan(&e.ChildID, &ref, &e.BirthYear, &e.CLK); err != nil {
-				return dbErr(err, op)
-			}
-			if e.CLK, err = tx.db.openLinkage(ref, e.CLK); err != nil {
-				return errs.Wrap(err, op)
-			}
-			out = append(out, e)
-			if len(out) == limit {
-				break
-			}
-		}
-		return dbErr(rows.Err(), op)
-	}
 	var notBlock string
 	var blockArgs []any
 	if birthYear != 0 {
-		for _, y := range []int{birthYear, birthYear - 1, birthYear + 1} {
+		years := []int{birthYear, birthYear - 1, birthYear + 1}
+		gens, err := tx.blockGens(ctx, country, years, sex)
+		if err != nil {
+			return nil, err
+		}
+		// Only what committed transactions wrote is kept: a write
+		// transaction that rolled back could leave a block in memory
+		// under a generation another change will reach.
+		cache := !tx.write && country != cases.AnyCountry
+		for _, y := range years {
 			if len(out) >= limit {
-				return out, nil
+				return out[:limit], nil
 			}
-			ccond, cargs := inCountry("country", country, nil)
-			// LIMIT takes the same value every time: SQLite prepares a
-			// statement again when the value bound to its LIMIT changes.
-			args := append(append([]any{y, string(sex)}, cargs...), limit)
-			err := read(`SELECT id, ref, birth_year, linkage FROM children WHERE birth_year = ? AND sex = ?`+ccond+
-				` AND linkage IS NOT NULL ORDER BY id DESC LIMIT ?`, args...)
+			encs, err := tx.blockEncodings(ctx, op, blockKey{country, y, sex}, gens[y], cache, limit)
 			if err != nil {
 				return nil, err
 			}
+			out = append(out, encs...)
 		}
 		notBlock = ` AND NOT (c.birth_year IN (?, ?, ?) AND c.sex = ?)`
 		blockArgs = []any{birthYear - 1, birthYear, birthYear + 1, string(sex)}
 	}
 	if len(tokens) == 0 || len(out) >= limit {
-		return out, nil
+		return out[:min(len(out), limit)], nil
 	}
 	args := make([]any, 0, len(tokens)+len(blockArgs)+2)
 	for _, t := range tokens {
@@ -197,13 +182,66 @@ func (tx casesTx) Encodings(ctx context.Context, country auth.Country, tokens []
 	}
 	tcond, args := inCountry("t.country", country, args)
 	args = append(append(args, blockArgs...), limit)
-	err := read(`SELECT c.id, c.ref, c.birth_year, c.linkage FROM children c WHERE c.id IN (
+	encs, err := tx.readEncodings(ctx, op, `SELECT c.id, c.ref, c.birth_year, c.linkage FROM children c WHERE c.id IN (
 		SELECT t.child_id FROM child_tokens t WHERE t.token IN (`+placeholders(len(tokens))+`)`+tcond+`)
 		AND c.linkage IS NOT NULL`+notBlock+` ORDER BY c.id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	out = append(out, encs...)
+	return out[:min(len(out), limit)], nil
+}
+
+// blockGens returns the generations of the blocks of the given birth
+// years (0: a block no child was ever in).
+func (tx casesTx) blockGens(ctx context.Context, country auth.Country, years []int, sex cases.Sex) (map[int]int64, error) {
+	const op = "store: read block generations"
+	gens := make(map[int]int64, len(years))
+	if country == cases.AnyCountry {
+		return gens, nil
+	}
+	args := []any{string(country), string(sex)}
+	for _, y := range years {
+		args = append(args, y)
+	}
+	rows, err := tx.query(ctx, `SELECT birth_year, gen FROM child_blocks WHERE country = ? AND sex = ?
+		AND birth_year IN (`+placeholders(len(years))+`)`, args...)
+	if err != nil {
+		return nil, dbErr(err, op)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var y int
+		var g int64
+		if err := rows.Scan(&y, &g); err != nil {
+			return nil, dbErr(err, op)
+		}
+		gens[y] = g
+	}
+	return gens, dbErr(rows.Err(), op)
+}
+
+// readEncodings reads rows of (id, ref, birth year, sealed encoding) and
+// opens the encodings.
+func (tx casesTx) readEncodings(ctx context.Context, op, query string, args ...any) ([]cases.Encoding, error) {
+	rows, err := tx.query(ctx, query, args...)
+	if err != nil {
+		return nil, dbErr(err, op)
+	}
+	defer rows.Close()
+	var out []cases.Encoding
+	for rows.Next() {
+		var e cases.Encoding
+		var ref string
+		if err := rows.Scan(&e.ChildID, &ref, &e.BirthYear, &e.CLK); err != nil {
+			return nil, dbErr(err, op)
+		}
+		if e.CLK, err = tx.db.openLinkage(ref, e.CLK); err != nil {
+			return nil, errs.Wrap(err, op)
+		}
+		out = append(out, e)
+	}
+	return out, dbErr(rows.Err(), op)
 }
 
 // sealedTable describes where a table keeps sealed values: the query of

@@ -77,6 +77,7 @@ type DB struct {
 	log           *slog.Logger
 	h             health // whether writes work; PostgreSQL connection generations
 	group         group  // SQLite: writes waiting for the group commit
+	blocks        blockCache
 }
 
 // Open opens (and for SQLite creates) the database named by opt.URL. It
