@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/demo"
+	"github.com/cbss-egcc/childcentre/internal/node"
 )
 
 func init() {
@@ -43,6 +44,7 @@ func init() {
 				opt.Logger = slog.New(slog.NewJSONHandler(env.Stderr, nil))
 			}
 			opt.Now = env.Now
+			node.TuneGC(env.Getenv) // as `serve` runs
 			return demo.Run(ctx, opt, env.Stdout, nil)
 		},
 	})

@@ -58,6 +58,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return Usagef("unexpected argument %q", fs.Arg(0))
 	}
 	logger := node.NewLogger(c, env.Stderr)
+	node.TuneGC(env.Getenv)
 	if c.Role == "hub" {
 		return serveHub(ctx, env, c)
 	}

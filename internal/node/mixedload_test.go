@@ -89,6 +89,8 @@ type loadSession struct {
 }
 
 func mixedLoad(b *testing.B, dbURL string) {
+	// As `childcentre serve` runs (GOGC, when set, is kept).
+	b.Cleanup(TuneGC(os.Getenv))
 	n, base := startNode(b, dbURL)
 	lr := &loadRun{base: base}
 	method, path, ok := strings.Cut(os.Getenv(EnvLoadSearch), " ")
