@@ -8,6 +8,7 @@ import (
 
 	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/cases"
+	"github.com/cbss-egcc/childcentre/internal/errs"
 )
 
 // The duplicate check of every registration compares it with the children
@@ -125,35 +126,44 @@ func (tx casesTx) blockEncodings(ctx context.Context, op string, k blockKey, gen
 }
 
 // refreshBlock brings old up to generation gen: the children the log
-// names since old's generation are dropped from it and read again, those
-// still in the block (as of gen or later) added back. It returns a new
-// slice, newest first; old is not changed.
+// names since old's generation are dropped from it and those still in
+// the block (as of gen or later) read again and added back, in one query
+// driven by the log. It returns a new slice, newest first; old is not
+// changed.
 func (tx casesTx) refreshBlock(ctx context.Context, op string, k blockKey, old *cachedBlock, gen int64) ([]cases.Encoding, error) {
-	const since = `SELECT child_id FROM child_block_log
-		WHERE country = ? AND birth_year = ? AND sex = ? AND gen > ? AND gen <= ?`
-	args := []any{string(k.country), k.year, string(k.sex), old.gen, gen}
-	rows, err := tx.query(ctx, since, args...)
+	rows, err := tx.query(ctx, `SELECT l.child_id, c.ref, c.birth_year, c.linkage FROM child_block_log l
+		LEFT JOIN children c ON c.id = l.child_id AND c.country = l.country AND c.birth_year = l.birth_year
+			AND c.sex = l.sex AND c.linkage IS NOT NULL
+		WHERE l.country = ? AND l.birth_year = ? AND l.sex = ? AND l.gen > ? AND l.gen <= ?`,
+		string(k.country), k.year, string(k.sex), old.gen, gen)
 	if err != nil {
 		return nil, dbErr(err, op)
 	}
+	defer rows.Close()
 	changed := map[int64]bool{}
+	var fresh []cases.Encoding
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+		var e cases.Encoding
+		var ref *string
+		var year *int
+		if err := rows.Scan(&e.ChildID, &ref, &year, &e.CLK); err != nil {
 			return nil, dbErr(err, op)
 		}
-		changed[id] = true
+		if changed[e.ChildID] {
+			continue // logged more than once since: read once
+		}
+		changed[e.ChildID] = true
+		if ref == nil {
+			continue // no longer in the block
+		}
+		e.BirthYear = *year
+		if e.CLK, err = tx.db.openLinkage(*ref, e.CLK); err != nil {
+			return nil, errs.Wrap(err, op)
+		}
+		fresh = append(fresh, e)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, dbErr(err, op)
-	}
-	fresh, err := tx.readEncodings(ctx, op, `SELECT id, ref, birth_year, linkage FROM children WHERE id IN (`+since+`)
-		AND country = ? AND birth_year = ? AND sex = ? AND linkage IS NOT NULL`,
-		append(args, string(k.country), k.year, string(k.sex))...)
-	if err != nil {
-		return nil, err
 	}
 	out := make([]cases.Encoding, 0, len(old.encs)+len(fresh))
 	for _, e := range old.encs {

@@ -7,15 +7,20 @@ import (
 	"sync"
 )
 
-// Group commit for SQLite. Every write goes through the one write
+// Group commit. On SQLite every write goes through the one write
 // connection, and a commit waits for fsync (synchronous=FULL): one commit
 // per request made that fsync the node's ceiling under load (a search is
-// audited, so it writes too). Writes that arrive while a commit is under
+// audited, so it writes too). On PostgreSQL every write that is audited
+// locks the head of the audit chain until it commits, so writes ran one
+// at a time there too, each holding the lock through its own WAL flush:
+// about 150 requests/s under the mixed load, with the server waiting on
+// the lock most of the time. Writes that arrive while a commit is under
 // way are instead run one after another in a single transaction, each
-// inside a savepoint, and committed together with one fsync. Each keeps
-// its own outcome: an error (or panic) rolls back to its savepoint only;
-// a failed commit fails every write of the batch. The caller returns only
-// after the commit, so an acknowledged write is as durable as before.
+// inside a savepoint, and committed together with one fsync (one lock of
+// the audit head). Each keeps its own outcome: an error (or panic) rolls
+// back to its savepoint only; a failed commit fails every write of the
+// batch. The caller returns only after the commit, so an acknowledged
+// write is as durable as before.
 //
 // The first writer to arrive leads: it runs a batch (its own write and
 // those queued), then hands the lead to the first writer still queued.
@@ -43,7 +48,7 @@ type group struct {
 }
 
 // groupUpdate runs fn in a write transaction shared with concurrent
-// writers. It is Update's SQLite path.
+// writers. It is Update.
 func (db *DB) groupUpdate(ctx context.Context, fn func(*Tx) error) error {
 	req := &groupReq{ctx: ctx, fn: fn, done: make(chan groupResult, 1)}
 	g := &db.group
@@ -167,7 +172,7 @@ func (db *DB) commitGroup(batch []*groupReq) []groupResult {
 			stx.Rollback()
 			return failAll(dbErr(err, "store: savepoint"))
 		}
-		results[i] = runOne(r, &Tx{tx: stx, db: db, write: true})
+		results[i] = runOne(r, &Tx{tx: stx, db: db, write: true, detached: db.d == postgresDialect})
 		if results[i].err != nil || results[i].panicked {
 			if _, err := stx.ExecContext(bg, "ROLLBACK TO w"); err != nil {
 				stx.Rollback()

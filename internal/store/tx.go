@@ -28,14 +28,19 @@ type Tx struct {
 	tx    *sql.Tx
 	db    *DB
 	write bool
+	// detached: the transaction is shared by a batch of writers on
+	// PostgreSQL (group.go), and a writer's context ending must not end
+	// a statement: pgx closes the connection when it does, and with it
+	// the other writers' work. statement_timeout still bounds each.
+	detached bool
 }
 
 // Update runs fn in a read-write transaction, committed if fn returns nil
 // and rolled back otherwise (also if fn panics). fn's error is returned
-// unchanged. On SQLite every Update goes through the single write
-// connection, one at a time, so fn must not call Update (or
-// DB.AppendAudit) itself: it would wait for ever for the connection it
-// holds. Use the *Tx it is given.
+// unchanged. Updates run one batch at a time, concurrent ones committed
+// together (group.go), on both engines, so fn must not call Update (or
+// DB.AppendAudit) itself: it would wait for ever for the batch it is in.
+// Use the *Tx it is given.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	return db.run(ctx, true, fn)
 }
@@ -48,7 +53,7 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) error {
-	if write && db.d == sqliteDialect {
+	if write {
 		return db.settle(write, db.groupUpdate(ctx, fn))
 	}
 	return db.settle(write, db.run1(ctx, write, fn))
@@ -89,7 +94,7 @@ func (db *DB) run1(ctx context.Context, write bool, fn func(*Tx) error) (err err
 func (tx *Tx) Now() time.Time { return tx.db.now().UTC().Truncate(time.Microsecond) }
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(ctx, tx.db.d.rebind(query), args...)
+	return tx.tx.ExecContext(tx.ctx(ctx), tx.db.d.rebind(query), args...)
 }
 
 // execN runs a statement and returns the number of rows it changed.
@@ -103,11 +108,19 @@ func (tx *Tx) execN(ctx context.Context, query string, args ...any) (int, error)
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, tx.db.d.rebind(query), args...)
+	return tx.tx.QueryContext(tx.ctx(ctx), tx.db.d.rebind(query), args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, tx.db.d.rebind(query), args...)
+	return tx.tx.QueryRowContext(tx.ctx(ctx), tx.db.d.rebind(query), args...)
+}
+
+// ctx is the context a statement runs under (see detached).
+func (tx *Tx) ctx(ctx context.Context) context.Context {
+	if tx.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // t and b encode times and booleans for the dialect.
