@@ -2,6 +2,8 @@ package cases
 
 import (
 	"bytes"
+	"encoding/binary"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -140,4 +142,129 @@ func BenchmarkBlindIndexFrequencyLeak(b *testing.B) {
 	b.ReportMetric(float64(l.ChildrenNamed)/float64(l.Children)*100, "%children_named")
 	b.Logf("rank attack on %d children: %d of %d hashes named, %d of %d token occurrences, %d children with a named token",
 		l.Children, l.HashesNamed, l.Hashes, l.OccurrencesNamed, l.Occurrences, l.ChildrenNamed)
+}
+
+// bucketAttack is rankAttack against bucketed tokens: each token is stored
+// as its bucket (of buckets, by a keyed hash), so that names share them.
+// The attacker pairs the k-th largest bucket with the k-th most frequent
+// name of aux and guesses that name for every token of the bucket; a
+// guess counts only when it is the child's true token. It also returns
+// what bucketing costs a search: the mean number of index entries a
+// search token reads, relative to exact tokens (a name searched with its
+// frequency in the registry).
+func bucketAttack(reg, aux [][]string, bucket func(string) int) (l leak, readFactor float64) {
+	bucketCount, tokCount, auxCount := map[int]int{}, map[string]int{}, map[string]int{}
+	for _, toks := range reg {
+		for _, t := range toks {
+			bucketCount[bucket(t)]++
+			tokCount[t]++
+		}
+	}
+	for _, toks := range aux {
+		for _, t := range toks {
+			auxCount[t]++
+		}
+	}
+	buckets := make([]int, 0, len(bucketCount))
+	for b := range bucketCount {
+		buckets = append(buckets, b)
+	}
+	slices.SortFunc(buckets, func(a, b int) int {
+		if bucketCount[a] != bucketCount[b] {
+			return bucketCount[b] - bucketCount[a]
+		}
+		return a - b
+	})
+	names := make([]string, 0, len(auxCount))
+	for t := range auxCount {
+		names = append(names, t)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if auxCount[a] != auxCount[b] {
+			return auxCount[b] - auxCount[a]
+		}
+		return strings.Compare(a, b)
+	})
+	guess := map[int]string{}
+	for i, b := range buckets {
+		if i < len(names) {
+			guess[b] = names[i]
+		}
+	}
+	l.Hashes = len(buckets)
+	for b, name := range guess {
+		if bucket(name) == b && tokCount[name] > 0 {
+			l.HashesNamed++
+		}
+	}
+	var read, exact float64
+	for t, f := range tokCount {
+		read += float64(f) * float64(bucketCount[bucket(t)])
+		exact += float64(f) * float64(f)
+	}
+	for _, toks := range reg {
+		l.Children++
+		named := false
+		for _, t := range toks {
+			l.Occurrences++
+			if guess[bucket(t)] == t {
+				l.OccurrencesNamed++
+				named = true
+			}
+		}
+		if named {
+			l.ChildrenNamed++
+		}
+	}
+	return l, read / exact
+}
+
+// BenchmarkBlindIndexBucketing measures what bucketing the exact-name
+// tokens would buy against the rank attack and what it would cost the
+// search, on the registry of BenchmarkBlindIndexFrequencyLeak:
+//
+//	go test -run '^$' -bench BlindIndexBucketing -benchtime 1x ./internal/cases
+func BenchmarkBlindIndexBucketing(b *testing.B) {
+	const n = 20000
+	gen := func(seed int64) [][]string {
+		recs, err := synth.Generate(synth.Options{Records: n, Countries: []string{"SE"}, Seed: seed, Errors: synth.NoErrors()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		out := make([][]string, len(recs))
+		for i, r := range recs {
+			out[i] = nameTokens(&Child{Identity: Identity{GivenNames: r.GivenName, FamilyName: r.FamilyName}})
+		}
+		return out
+	}
+	reg, aux := gen(11), gen(12)
+	kr := crypto.NewKeyring(time.Now())
+	for _, buckets := range []int{0, 4096, 1024, 256, 64} {
+		b.Run(fmt.Sprintf("buckets=%d", buckets), func(b *testing.B) {
+			ids := map[string]int{}
+			bucket := func(t string) int {
+				if v, ok := ids[t]; ok {
+					return v
+				}
+				h := kr.BlindIndex(purposeName, t)
+				v := int(binary.BigEndian.Uint32(h))
+				if buckets > 0 {
+					v %= buckets
+				}
+				ids[t] = v
+				return v
+			}
+			var l leak
+			var factor float64
+			for b.Loop() {
+				l, factor = bucketAttack(reg, aux, bucket)
+			}
+			b.ReportMetric(float64(l.OccurrencesNamed)/float64(l.Occurrences)*100, "%occurrences_named")
+			b.ReportMetric(float64(l.ChildrenNamed)/float64(l.Children)*100, "%children_named")
+			b.ReportMetric(factor, "reads/search")
+			b.Logf("%d buckets: %d of %d buckets named, %.1f %% of token occurrences and %.1f %% of children named correctly; a search token reads %.1f× the index entries",
+				buckets, l.HashesNamed, l.Hashes, 100*float64(l.OccurrencesNamed)/float64(l.Occurrences),
+				100*float64(l.ChildrenNamed)/float64(l.Children), factor)
+		})
+	}
 }
