@@ -65,6 +65,10 @@ const tfClip = 3.0 // bits
 // name is rarer than either of its parts, so its frequencies spread wider.
 const tfJointClip = 8.0
 
+// uRounds is how often the fit counts u again without the pairs it holds
+// for matches (fsModel.fit).
+const uRounds = 3
+
 // disagreeCap is the largest weight of a date disagreement, bits.
 const disagreeCap = -5.0
 
@@ -397,12 +401,13 @@ func (m *fsModel) fit(st *emStats, iters int) Weights {
 	if total == 0 {
 		return w
 	}
-	// u is fixed to the distribution of levels over all candidate pairs, as
+	// u starts as the distribution of levels over all candidate pairs, as
 	// Splink estimates u from random pairs: non-matches outnumber matches
 	// among candidates by orders of magnitude, and an EM free to move u as
 	// well finds degenerate optima (a "match" class of siblings, or of
-	// records with a different family name). m and λ are learned; u is
-	// corrected for the matches' share at the end.
+	// records with a different family name). m and λ are learned with u
+	// fixed; u is then counted again without the pairs the model holds
+	// for matches (below).
 	marg := make([][]float64, k)
 	for i := range k {
 		marg[i] = make([]float64, feats[i].levels)
@@ -460,52 +465,67 @@ func (m *fsModel) fit(st *emStats, iters int) Weights {
 		}
 		return r
 	}
-	emPart(sub(dateClose), active(featName, featExact), mm, uu, 0.5, iters)
-	// The date's m among pairs agreeing on a rare full name: pairs that
-	// merely agree on both names include many different children with
-	// common names, whose dates differ.
-	var rareObs []obs
-	for p, n := range st.rare {
-		if n > 0 {
-			rareObs = append(rareObs, obs{decode(p), n})
-		}
-	}
-	if len(rareObs) > 0 {
-		emPart(rareObs, active(featDate, featExact), mm, uu, 0.5, iters)
-	} else {
-		emPart(sub(namesAgree), active(featDate), mm, uu, 0.5, iters)
-	}
-	// Dates further apart than an age assessment errs (the ±2 years the
-	// year window covers) are a match only through a typing error in the
-	// year, at a rate EM cannot tell from the different children of the
-	// same rare name: their weight is held at most disagreeCap bits. So
-	// are two dates that both have a day (neither estimated nor partial; 1
-	// January and 1 July count as estimated) but lie a year or two apart:
-	// what moves a year is an age assessment, and its date has no day. EM
-	// gave them nearly neutral weights (m/u 0.5 where the ground truth of
-	// the field preset says 0.1 and 0.0), from different children sharing
-	// a rare name. Capped, and with the schema's threshold lowered from 0.4
-	// to 0.3 that the fewer false matches allow, F1 rose on every preset
-	// (seed 1: mild 0.889 to 0.898, field 0.763 to 0.772, harsh 0.501 to
-	// 0.512).
-	for i, f := range feats {
-		if f.kind != featDate {
-			continue
-		}
-		for _, l := range []int{dateDiffer, dateEstDiffer, dateYear1, dateYear2} {
-			if c := uu[i][l] * math.Exp2(disagreeCap); mm[i][l] > c {
-				mm[i][l] = c
+	all := active(featName, featDate, featExact)
+	learn := func() {
+		emPart(sub(dateClose), active(featName, featExact), mm, uu, 0.5, iters)
+		// The date's m among pairs agreeing on a rare full name: pairs that
+		// merely agree on both names include many different children with
+		// common names, whose dates differ.
+		var rareObs []obs
+		for p, n := range st.rare {
+			if n > 0 {
+				rareObs = append(rareObs, obs{decode(p), n})
 			}
 		}
-	}
-	// λ over all candidates, m and u fixed.
-	all := active(featName, featDate, featExact)
-	for range iters {
-		var sumP float64
-		for _, o := range os {
-			sumP += posterior(o.lv, all, mm, uu, lambda) * o.n
+		if len(rareObs) > 0 {
+			emPart(rareObs, active(featDate, featExact), mm, uu, 0.5, iters)
+		} else {
+			emPart(sub(namesAgree), active(featDate), mm, uu, 0.5, iters)
 		}
-		lambda = math.Min(math.Max(sumP/total, 1e-9), 1-1e-9)
+		// Dates further apart than an age assessment errs (the ±2 years the
+		// year window covers) are a match only through a typing error in the
+		// year, at a rate EM cannot tell from the different children of the
+		// same rare name: their weight is held at most disagreeCap bits. So
+		// are two dates that both have a day (neither estimated nor partial; 1
+		// January and 1 July count as estimated) but lie a year or two apart:
+		// what moves a year is an age assessment, and its date has no day. EM
+		// gave them nearly neutral weights (m/u 0.5 where the ground truth of
+		// the field preset says 0.1 and 0.0), from different children sharing
+		// a rare name. Capped, and with the schema's threshold lowered from 0.4
+		// to 0.3 that the fewer false matches allow, F1 rose on every preset
+		// (seed 1: mild 0.889 to 0.898, field 0.763 to 0.772, harsh 0.501 to
+		// 0.512).
+		for i, f := range feats {
+			if f.kind != featDate {
+				continue
+			}
+			for _, l := range []int{dateDiffer, dateEstDiffer, dateYear1, dateYear2} {
+				if c := uu[i][l] * math.Exp2(disagreeCap); mm[i][l] > c {
+					mm[i][l] = c
+				}
+			}
+		}
+		// λ over all candidates, m and u fixed.
+		for range iters {
+			var sumP float64
+			for _, o := range os {
+				sumP += posterior(o.lv, all, mm, uu, lambda) * o.n
+			}
+			lambda = math.Min(math.Max(sumP/total, 1e-9), 1-1e-9)
+		}
+	}
+	learn()
+	// u was counted over all candidates, matches included: among pairs
+	// agreeing closely the matches are a large share (on the field preset
+	// about a sixth of the pairs with the same full name, most of those
+	// with the same exact date), so u of the strong levels came out too
+	// high and their weights too low. u is now counted over the
+	// candidates less the pairs the model holds for matches (each pair
+	// weighed by its posterior, as the E step of a full EM would), and m
+	// and λ learned again; after uRounds rounds it has settled.
+	for range uRounds {
+		nonMatchU(os, all, mm, uu, lambda)
+		learn()
 	}
 	out := Weights{Format: WeightsFormat, Layout: w.Layout, Prior: lambda, TFMean: make([]float64, 2*k), TFJoint: make([]float64, k)}
 	for i := range k {
@@ -522,6 +542,28 @@ func (m *fsModel) fit(st *emStats, iters int) Weights {
 		}
 	}
 	return out
+}
+
+// nonMatchU sets uu to the distribution of levels among the observations
+// obs less their expected matches: each observation counts with the
+// posterior probability that it is not a match.
+func nonMatchU(obs []struct {
+	lv []uint8
+	n  float64
+}, active []bool, mm, uu [][]float64, lambda float64) {
+	cu := make([][]float64, len(uu))
+	for i := range uu {
+		cu[i] = make([]float64, len(uu[i]))
+	}
+	for _, o := range obs {
+		q := (1 - posterior(o.lv, active, mm, uu, lambda)) * o.n
+		for i, l := range o.lv {
+			cu[i][l] += q
+		}
+	}
+	for i := range uu {
+		normalise(uu[i], cu[i])
+	}
 }
 
 // normalise sets p[1:] to the counts c[1:] as probabilities, smoothed so
