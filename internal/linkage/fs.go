@@ -28,9 +28,10 @@ import (
 // rare one. The hub has no list of names, but equal names have equal
 // segments, so the frequency of a name is the share of records whose
 // segment is identical to it. A pair whose given (or family) names agree
-// exactly gets log2(mean / f) more weight, where f is that share and mean
-// its mean over the candidate pairs that agree: a rare name gains, a
-// common one loses (bounded to ±tfClip bits).
+// exactly gets log2(mean / f) more weight, where f is that share (the
+// larger of the two records': pairFreq) and mean its mean over the
+// candidate pairs that agree: a rare name gains, a common one loses
+// (bounded to ±tfClip bits).
 
 // Weights are the learned parameters of a model: what Marshal writes and
 // LoadModel reads. They hold probabilities only, nothing of any record.
@@ -206,12 +207,12 @@ type ExplainTerm struct {
 // appends one term per feature.
 func (m *fsModel) weight(a, b rec, lv []uint8, ex *[]explainTerm) float64 {
 	m.c.vector(a, b, lv)
-	return m.weightLevels(a, lv, ex)
+	return m.weightLevels(a, b, lv, ex)
 }
 
-// weightLevels is weight for a pair whose levels lv are known; a is the
-// first record (its name frequencies adjust the weight).
-func (m *fsModel) weightLevels(a rec, lv []uint8, ex *[]explainTerm) float64 {
+// weightLevels is weight for a pair of records a and b whose levels lv are
+// known.
+func (m *fsModel) weightLevels(a, b rec, lv []uint8, ex *[]explainTerm) float64 {
 	w := m.prior
 	for fi, l := range lv {
 		w += m.lw[fi][l]
@@ -221,7 +222,7 @@ func (m *fsModel) weightLevels(a rec, lv []uint8, ex *[]explainTerm) float64 {
 				// The full name agrees: its own frequency says how many
 				// children share it (given and family names of one origin
 				// are far from independent).
-				if fj := m.freqOf(a, 2*len(m.c.feats)+fi); fj > 0 {
+				if fj := m.pairFreq(a, b, 2*len(m.c.feats)+fi); fj > 0 {
 					adj = math.Max(-tfJointClip, math.Min(tfJointClip, math.Log2(m.w.TFJoint[fi]/fj)))
 				}
 				w += adj
@@ -236,7 +237,7 @@ func (m *fsModel) weightLevels(a rec, lv []uint8, ex *[]explainTerm) float64 {
 				if !same || m.w.TFMean[t] <= 0 {
 					continue
 				}
-				if fa := m.freqOf(a, t); fa > 0 {
+				if fa := m.pairFreq(a, b, t); fa > 0 {
 					adj += math.Max(-tfClip, math.Min(tfClip, math.Log2(m.w.TFMean[t]/fa)))
 				}
 			}
@@ -248,6 +249,16 @@ func (m *fsModel) weightLevels(a rec, lv []uint8, ex *[]explainTerm) float64 {
 		}
 	}
 	return w
+}
+
+// pairFreq returns the frequency in table t of the name two records agree
+// on: the larger of their two frequencies. A name at the level same is
+// not always bit for bit the same (a Dice of 0.92 or more): when one side
+// is a rare variant of a common name, its own frequency would count the
+// pair as agreeing on a rare name, and which record came first would
+// change the weight.
+func (m *fsModel) pairFreq(a, b rec, t int) float64 {
+	return max(m.freqOf(a, t), m.freqOf(b, t))
 }
 
 // freqOf returns the frequency of record a's key in table t (0: unknown).
@@ -343,17 +354,19 @@ func (m *fsModel) observe(st *emStats, a, b rec, lv []uint8, n int) int {
 		// all matches, which is where the date's m is learned.
 		same := sameParts(l)
 		both := same[0] && same[1]
-		if both && float64(a.tf[2*fi])*float64(a.tf[2*fi+1])*float64(n) < 0.05 {
+		// The frequencies are the pair's (pairFreq): the larger of the two.
+		f := func(t int) float64 { return float64(max(a.tf[t], b.tf[t])) }
+		if both && f(2*fi)*f(2*fi+1)*float64(n) < 0.05 {
 			rare = true
 		}
 		for j, sj := range same {
-			if t := 2*fi + j; sj && a.tf[t] > 0 {
-				st.tfSum[t] += float64(a.tf[t])
+			if t := 2*fi + j; sj && f(t) > 0 {
+				st.tfSum[t] += f(t)
 				st.tfN[t]++
 			}
 		}
-		if t := 2*len(m.c.feats) + fi; both && a.tf[t] > 0 {
-			st.tfSum[t] += float64(a.tf[t])
+		if t := 2*len(m.c.feats) + fi; both && f(t) > 0 {
+			st.tfSum[t] += f(t)
 			st.tfN[t]++
 		}
 	}

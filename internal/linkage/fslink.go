@@ -181,7 +181,7 @@ func (m *fsModel) scoreFitted(ft *fitted, review float64, workers int) []ScoredP
 	return m.keepScored(len(ft.pairs), workers, func(i int, lv []uint8) (ScoredPair, bool) {
 		p := ft.pairs[i]
 		m.decode(int(ft.pats[i]), lv)
-		pr := prob(m.weightLevels(ft.rs.at(p.A), lv, nil))
+		pr := prob(m.weightLevels(ft.rs.at(p.A), ft.rs.at(p.B), lv, nil))
 		return ScoredPair{A: p.A, B: p.B, Score: float32(pr)}, pr >= review
 	})
 }

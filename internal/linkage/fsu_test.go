@@ -1,7 +1,11 @@
 package linkage
 
 import (
+	"fmt"
+	"math"
 	"testing"
+
+	"github.com/cbss-egcc/childcentre/internal/linkage/dice"
 
 	"github.com/cbss-egcc/childcentre/internal/synth"
 )
@@ -55,5 +59,53 @@ func TestFitUWithoutMatches(t *testing.T) {
 	t.Logf("u of an exact date: learned %.5f, among non-matches %.5f, among all candidates %.5f", got, trueU, margU)
 	if got > 1.5*trueU || got < trueU/1.5 {
 		t.Errorf("u of an exact date %.5f, the non-matches' %.5f (all candidates': %.5f)", got, trueU, margU)
+	}
+}
+
+// TestPairFrequencySymmetric checks that the frequency adjustment of a
+// pair whose names agree at the level same, but not bit for bit, is that
+// of the more common of the two spellings, whichever record comes first:
+// a rare variant of a common name must not make the pair look like one
+// agreeing on a rare name: it scores as two records of the common
+// spelling.
+func TestPairFrequencySymmetric(t *testing.T) {
+	s := fieldsSchema(t)
+	rows := [][]string{{"x", "Konstantinos Alexandros", "Papadopoulos", "2010-01-02", "0", "m", "GR"}}
+	for i := range 30 {
+		rows = append(rows, []string{"x", "Konstantinos Alexandro", "Papadopoulos", fmt.Sprintf("2010-%02d-%02d", 1+i%12, 2+i), "0", "m", "GR"})
+	}
+	for i := range 200 {
+		rows = append(rows, []string{"x", fmt.Sprintf("Given%c%c", 'a'+i%26, 'a'+i/26), "Other", "2012-03-04", "0", "f", "SY"})
+	}
+	// A second registration of the first child of the common spelling.
+	rows = append(rows, rows[1])
+	fs := encodeRows(t, s, rows...)
+	set := dice.NewSet(len(fs[0]), len(fs))
+	for _, f := range fs {
+		set.Add(f)
+	}
+	m, err := NewModel(s.EncodedBits()/64, s.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = m.WithFrequencies(set)
+	c := m.fs.c
+	var pa, pb [maxFields]uint16
+	lv := make([]uint8, len(c.feats))
+	c.vector(c.rec(fs[0], pa[:]), c.rec(fs[1], pb[:]), lv)
+	if same := sameParts(lv[0]); !same[0] || !same[1] {
+		t.Fatalf("the names are not at the level same: %s", levelNames[featName][lv[0]])
+	}
+	if c.segHash(fs[0], c.feats[0].segs[0]) == c.segHash(fs[1], c.feats[0].segs[0]) {
+		t.Fatal("the two given names have the same bits")
+	}
+	ab, ba := m.Score(fs[0], fs[1]), m.Score(fs[1], fs[0])
+	common := m.Score(fs[len(fs)-1], fs[1])
+	t.Logf("rare variant first %.6f, common first %.6f, two common spellings %.6f", ab, ba, common)
+	if ab != ba {
+		t.Errorf("the score depends on the order of the records: %v and %v", ab, ba)
+	}
+	if math.Abs(ab-common) > 1e-9 {
+		t.Errorf("the rare variant scores %v, two records of the common spelling %v", ab, common)
 	}
 }
