@@ -36,10 +36,13 @@ import (
 // Weights are the learned parameters of a model: what Marshal writes and
 // LoadModel reads. They hold probabilities only, nothing of any record.
 type Weights struct {
-	Format   string           `json:"format"`
-	Layout   *Layout          `json:"layout"`
-	Prior    float64          `json:"prior"`
-	Features []FeatureWeights `json:"features"`
+	Format string `json:"format"`
+	// Comparison is the version of the agreement levels the weights were
+	// learned on (comparisonVersion); weights of another are refused.
+	Comparison int              `json:"comparison"`
+	Layout     *Layout          `json:"layout"`
+	Prior      float64          `json:"prior"`
+	Features   []FeatureWeights `json:"features"`
 	// TFMean is, per feature, the mean frequency of the agreeing value
 	// over candidate pairs at the top level (0 for features without
 	// frequency adjustment).
@@ -59,6 +62,14 @@ type FeatureWeights struct {
 
 // WeightsFormat is the "format" member of a weights file.
 const WeightsFormat = "childcentre-linkage-model"
+
+// comparisonVersion is the version of the agreement levels: the same
+// number of levels with another meaning gets a new version, so that
+// weights learned on the old meaning are refused. Version 2: a name
+// recorded in one field only is compared with the other record's whole
+// name (comparer.names2); weights files without a version are of
+// version 1.
+const comparisonVersion = 2
 
 const tfClip = 3.0 // bits
 
@@ -117,6 +128,9 @@ func newFSModel(w Weights) (*fsModel, error) {
 	c := newComparer(w.Layout)
 	if len(w.Features) != len(c.feats) || len(w.TFMean) != 2*len(c.feats) || (len(w.TFJoint) != 0 && len(w.TFJoint) != len(c.feats)) {
 		return nil, errs.E(errs.Invalid, "linkage model: the weights do not match the layout")
+	}
+	if w.Comparison != comparisonVersion {
+		return nil, errs.E(errs.Invalid, "linkage model: the weights were learned on the agreement levels of version %d, this engine compares with version %d: learn them again with link --weights-out", max(w.Comparison, 1), comparisonVersion)
 	}
 	if !(w.Prior > 0 && w.Prior < 1) {
 		return nil, errs.E(errs.Invalid, "linkage model: the prior must be between 0 and 1")
@@ -540,7 +554,7 @@ func (m *fsModel) fit(st *emStats, iters int) Weights {
 		nonMatchU(os, all, mm, uu, lambda)
 		learn()
 	}
-	out := Weights{Format: WeightsFormat, Layout: w.Layout, Prior: lambda, TFMean: make([]float64, 2*k), TFJoint: make([]float64, k)}
+	out := Weights{Format: WeightsFormat, Comparison: comparisonVersion, Layout: w.Layout, Prior: lambda, TFMean: make([]float64, 2*k), TFJoint: make([]float64, k)}
 	for i := range k {
 		out.Features = append(out.Features, FeatureWeights{Name: feats[i].name, M: mm[i], U: uu[i]})
 	}
@@ -597,7 +611,7 @@ func normalise(p, c []float64) {
 // disagreement among non-matches.
 func startWeights(l *Layout) Weights {
 	c := newComparer(l)
-	w := Weights{Format: WeightsFormat, Layout: l, Prior: 0.05, TFMean: make([]float64, 2*len(c.feats))}
+	w := Weights{Format: WeightsFormat, Comparison: comparisonVersion, Layout: l, Prior: 0.05, TFMean: make([]float64, 2*len(c.feats))}
 	for _, f := range c.feats {
 		m := make([]float64, f.levels)
 		u := make([]float64, f.levels)

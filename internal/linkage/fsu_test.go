@@ -1,8 +1,11 @@
 package linkage
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/cbss-egcc/childcentre/internal/linkage/dice"
@@ -107,5 +110,32 @@ func TestPairFrequencySymmetric(t *testing.T) {
 	}
 	if math.Abs(ab-common) > 1e-9 {
 		t.Errorf("the rare variant scores %v, two records of the common spelling %v", ab, common)
+	}
+}
+
+// TestWeightsOfOlderComparisonRefused checks that weights learned on the
+// agreement levels of an earlier version (a weights file without
+// "comparison": a name in one field was then compared part by part) are
+// refused with the way out, not scored with levels of another meaning.
+func TestWeightsOfOlderComparisonRefused(t *testing.T) {
+	data, err := builtinWeights.ReadFile("schemas/child-fields.weights")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadWeights(bytes.NewReader(data)); err != nil {
+		t.Fatalf("the built-in weights: %v", err)
+	}
+	var w map[string]any
+	if err := json.Unmarshal(data, &w); err != nil {
+		t.Fatal(err)
+	}
+	delete(w, "comparison")
+	old, err := json.Marshal(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ReadWeights(bytes.NewReader(old))
+	if err == nil || !strings.Contains(err.Error(), "version 1") || !strings.Contains(err.Error(), "--weights-out") {
+		t.Errorf("weights of version 1: %v", err)
 	}
 }
