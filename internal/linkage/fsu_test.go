@@ -139,3 +139,31 @@ func TestWeightsOfOlderComparisonRefused(t *testing.T) {
 		t.Errorf("weights of version 1: %v", err)
 	}
 }
+
+// TestFieldsMergeOverWeakPair checks the minimum link of a segmented
+// schema's clustering: a child's third registration joins the two others
+// when it matches one of them and says little for the other (two age
+// assessments years apart score a few per cent now that u is learned
+// without the matches), but not when the weak pair is all but ruled out.
+func TestFieldsMergeOverWeakPair(t *testing.T) {
+	o := fieldsSchema(t).Options()
+	if err := o.fill(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		weak float64
+		one  bool
+	}{{0.03, true}, {0.015, true}, {0.002, false}} {
+		score := func(a, b int32) float64 {
+			if a+b == 2 { // records 0 and 2
+				return tc.weak
+			}
+			return 0.99
+		}
+		pairs := []ScoredPair{{A: 0, B: 1, Score: 0.99}, {A: 1, B: 2, Score: 0.99}}
+		c := solveWith(3, score, pairs, solveOptions{threshold: o.Threshold, support: o.Support, minLink: o.MinLink, maxCluster: o.MaxCluster})
+		if one := c[0] == c[2] && c[1] == c[2]; one != tc.one {
+			t.Errorf("weak pair at %.3f: clusters %v, one cluster %v, want %v", tc.weak, c, one, tc.one)
+		}
+	}
+}
