@@ -31,7 +31,9 @@ import (
 // exactly gets log2(mean / f) more weight, where f is that share (the
 // larger of the two records': pairFreq) and mean its mean over the
 // candidate pairs that agree: a rare name gains, a common one loses
-// (bounded to ±tfClip bits).
+// (bounded to ±tfClip bits). Dates are adjusted the same way: an exact
+// date by the frequency of the whole date, the same year (one date or
+// both without a day, or two days in one year) by the year's.
 
 // Weights are the learned parameters of a model: what Marshal writes and
 // LoadModel reads. They hold probabilities only, nothing of any record.
@@ -159,12 +161,13 @@ func newFSModel(w Weights) (*fsModel, error) {
 // tfKey returns the key of filter f in frequency table t: tables 2i and
 // 2i+1 count the given and family name segments of feature i, table 2k+i
 // (k features) its full name, given and family together in either order
-// (records whose names were swapped share it). ok is false when the
-// feature is not a name or the record has no such name.
+// (records whose names were swapped share it); for a date feature tables
+// 2i and 2i+1 count its year and whole-date segments (dateTF). ok is false
+// when the feature is neither or the record has no such value.
 func (m *fsModel) tfKey(f []uint64, t int) (h uint64, ok bool) {
 	k := len(m.c.feats)
 	if t < 2*k {
-		if m.c.feats[t/2].kind != featName {
+		if kd := m.c.feats[t/2].kind; kd != featName && kd != featDate {
 			return 0, false
 		}
 		s := m.tfSegment(t)
@@ -184,9 +187,8 @@ func (m *fsModel) tfKey(f []uint64, t int) (h uint64, ok bool) {
 	return mix64(m.c.segHash(f, g) + m.c.segHash(f, fm)), true
 }
 
-// countFrequencies fills the frequency tables of the name features (the
-// given name, the family name and the full name: tfKey) from the filters
-// bitsAll of words words each.
+// countFrequencies fills the frequency tables of the name and date
+// features (tfKey) from the filters bitsAll of words words each.
 func (m *fsModel) countFrequencies(bitsAll []uint64, words int) {
 	n := len(bitsAll) / words
 	for t := range m.tf {
@@ -254,6 +256,12 @@ func (m *fsModel) weightLevels(a, b rec, lv []uint8, ex *[]explainTerm) float64 
 				if fa := m.pairFreq(a, b, t); fa > 0 {
 					adj += math.Max(-tfClip, math.Min(tfClip, math.Log2(m.w.TFMean[t]/fa)))
 				}
+			}
+			w += adj
+		}
+		if j, ok := dateTF(m.c.feats[fi].kind, l); ok && m.w.TFMean[2*fi+j] > 0 {
+			if f := m.pairFreq(a, b, 2*fi+j); f > 0 {
+				adj = math.Max(-tfClip, math.Min(tfClip, math.Log2(m.w.TFMean[2*fi+j]/f)))
 			}
 			w += adj
 		}
@@ -360,6 +368,12 @@ func (m *fsModel) observe(st *emStats, a, b rec, lv []uint8, n int) int {
 	st.hist[p]++
 	rare := false
 	for fi, l := range lv {
+		if j, ok := dateTF(m.c.feats[fi].kind, l); ok {
+			if t := 2*fi + j; max(a.tf[t], b.tf[t]) > 0 {
+				st.tfSum[t] += float64(max(a.tf[t], b.tf[t]))
+				st.tfN[t]++
+			}
+		}
 		if m.c.feats[fi].kind != featName {
 			continue
 		}
@@ -705,6 +719,24 @@ func emPart(obs []struct {
 			}
 		}
 	}
+}
+
+// dateTF returns which frequency table of a date feature adjusts level l:
+// 0 the year (its segment of the year window is the same for the same
+// year), 1 the whole date. A date shared by many records (a registry's
+// default, the common birth years of the children on the move) says less
+// than a rare one.
+func dateTF(kind int, l uint8) (int, bool) {
+	if kind != featDate {
+		return 0, false
+	}
+	switch l {
+	case dateExact:
+		return 1, true
+	case dateSameYear, dateEstSame:
+		return 0, true
+	}
+	return 0, false
 }
 
 // tfSegment returns the segment of frequency table t: the given name (even

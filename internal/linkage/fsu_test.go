@@ -78,20 +78,12 @@ func TestPairFrequencySymmetric(t *testing.T) {
 		rows = append(rows, []string{"x", "Konstantinos Alexandro", "Papadopoulos", fmt.Sprintf("2010-%02d-%02d", 1+i%12, 2+i), "0", "m", "GR"})
 	}
 	for i := range 200 {
-		rows = append(rows, []string{"x", fmt.Sprintf("Given%c%c", 'a'+i%26, 'a'+i/26), "Other", "2012-03-04", "0", "f", "SY"})
+		rows = append(rows, []string{"x", fmt.Sprintf("Given%c%c%c", 'a'+i%26, 'a'+i/26%26, 'a'+i/676), "Other", "2012-03-04", "0", "f", "SY"})
 	}
 	// A second registration of the first child of the common spelling.
 	rows = append(rows, rows[1])
 	fs := encodeRows(t, s, rows...)
-	set := dice.NewSet(len(fs[0]), len(fs))
-	for _, f := range fs {
-		set.Add(f)
-	}
-	m, err := NewModel(s.EncodedBits()/64, s.Options())
-	if err != nil {
-		t.Fatal(err)
-	}
-	m = m.WithFrequencies(set)
+	m := builtinModelOn(t, s, fs)
 	c := m.fs.c
 	var pa, pb [maxFields]uint16
 	lv := make([]uint8, len(c.feats))
@@ -166,4 +158,72 @@ func TestFieldsMergeOverWeakPair(t *testing.T) {
 			t.Errorf("weak pair at %.3f: clusters %v, one cluster %v, want %v", tc.weak, c, one, tc.one)
 		}
 	}
+}
+
+// TestDateFrequency checks that agreement on a common date counts less than
+// on a rare one, from the frequencies of the date segments in the
+// encodings: two registrations with an assessed year of birth that many
+// children share score lower than two with a year few share, and an exact
+// date shared by many lower than a rare one.
+func TestDateFrequency(t *testing.T) {
+	s := fieldsSchema(t)
+	rows := [][]string{
+		{"x", "Ahmad", "Rahimi", "2015", "1", "m", "AF"}, {"x", "Ahmad", "Rahimi", "2015-03-14", "0", "m", "AF"}, // a common year
+		{"x", "Ahmad", "Rahimi", "2007", "1", "m", "AF"}, {"x", "Ahmad", "Rahimi", "2007-03-14", "0", "m", "AF"}, // a rare year
+		{"x", "Ahmad", "Rahimi", "2012-09-20", "0", "m", "AF"}, {"x", "Ahmad", "Rahimi", "2012-09-20", "0", "m", "AF"}, // a common date
+		{"x", "Ahmad", "Rahimi", "2012-05-06", "0", "m", "AF"}, {"x", "Ahmad", "Rahimi", "2012-05-06", "0", "m", "AF"}, // a rare one
+	}
+	// Other children: a third born on one date, a third in 2015, the
+	// rest spread over 2008-2016 (none in 2007).
+	for i := range 6000 {
+		var date string
+		switch i % 3 {
+		case 0:
+			date = "2012-09-20"
+		case 1:
+			date = fmt.Sprintf("2015-%02d-%02d", 1+i%12, 2+i%27)
+		default:
+			date = fmt.Sprintf("%d-%02d-%02d", 2008+i%9, 1+i/9%12, 2+i/108%27)
+		}
+		rows = append(rows, []string{"x", fmt.Sprintf("Given%c%c%c", 'a'+i%26, 'a'+i/26%26, 'a'+i/676), "Other", date, "0", "f", "SY"})
+	}
+	fs := encodeRows(t, s, rows...)
+	m := builtinModelOn(t, s, fs)
+	for _, tc := range []struct {
+		what         string
+		common, rare [2]int
+		level        string
+	}{
+		{"assessed year", [2]int{0, 1}, [2]int{2, 3}, "estimated: same year"},
+		{"exact date", [2]int{4, 5}, [2]int{6, 7}, "exact"},
+	} {
+		ex, err := m.Explain(fs[tc.common[0]], fs[tc.common[1]])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ex.Terms[1].Level != tc.level {
+			t.Fatalf("%s: level %q, want %q", tc.what, ex.Terms[1].Level, tc.level)
+		}
+		common := m.Score(fs[tc.common[0]], fs[tc.common[1]])
+		rare := m.Score(fs[tc.rare[0]], fs[tc.rare[1]])
+		t.Logf("%s: common %.4f, rare %.4f", tc.what, common, rare)
+		if !(rare > common) {
+			t.Errorf("%s: a common one scores %v, a rare one %v", tc.what, common, rare)
+		}
+	}
+}
+
+// builtinModelOn returns the model of schema s with its built-in weights
+// and the frequencies counted from the filters fs.
+func builtinModelOn(t *testing.T, s *Schema, fs [][]uint64) *Model {
+	t.Helper()
+	set := dice.NewSet(len(fs[0]), len(fs))
+	for _, f := range fs {
+		set.Add(f)
+	}
+	m, err := NewModel(s.EncodedBits()/64, s.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.WithFrequencies(set)
 }
