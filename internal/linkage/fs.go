@@ -369,8 +369,8 @@ func (m *fsModel) observe(st *emStats, a, b rec, lv []uint8, n int) int {
 	rare := false
 	for fi, l := range lv {
 		if j, ok := dateTF(m.c.feats[fi].kind, l); ok {
-			if t := 2*fi + j; a.tf[t] > 0 {
-				st.tfSum[t] += float64(a.tf[t])
+			if t := 2*fi + j; max(a.tf[t], b.tf[t]) > 0 {
+				st.tfSum[t] += float64(max(a.tf[t], b.tf[t]))
 				st.tfN[t]++
 			}
 		}
@@ -382,11 +382,8 @@ func (m *fsModel) observe(st *emStats, a, b rec, lv []uint8, n int) int {
 		// all matches, which is where the date's m is learned.
 		same := sameParts(l)
 		both := same[0] && same[1]
-		// The first record's frequencies: for the means they are as good as
-		// the pair's (pairFreq) and do not load the second record's, which
-		// cost a tenth of the link's time (F1 the same: field seed 1 0.8000
-		// against 0.7998).
-		f := func(t int) float64 { return float64(a.tf[t]) }
+		// The frequencies are the pair's (pairFreq): the larger of the two.
+		f := func(t int) float64 { return float64(max(a.tf[t], b.tf[t])) }
 		if both && f(2*fi)*f(2*fi+1)*float64(n) < 0.05 {
 			rare = true
 		}
