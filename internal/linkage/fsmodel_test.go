@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/cbss-egcc/childcentre/internal/linkage/dice"
-
 	"github.com/cbss-egcc/childcentre/internal/synth"
 )
 
