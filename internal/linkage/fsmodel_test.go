@@ -226,3 +226,40 @@ func builtinModelOn(t *testing.T, s *Schema, fs [][]uint64) *Model {
 	}
 	return m.WithFrequencies(set)
 }
+
+// TestNameFrequencyCloseLevels checks that the frequency of a name counts
+// for pairs whose names agree closely but not exactly (a typing error): a
+// common full name typed two ways scores lower than a rare one typed two
+// ways, the family name and the dates being alike.
+func TestNameFrequencyCloseLevels(t *testing.T) {
+	s := fieldsSchema(t)
+	rows := [][]string{
+		{"x", "Konstantinos", "Papadopoulos", "2011-05-17", "0", "m", "GR"}, {"x", "Konstamtinos", "Papadopoulos", "2011-05-17", "0", "m", "GR"},
+		{"x", "Athanasios", "Papadopoulos", "2011-05-17", "0", "m", "GR"}, {"x", "Athamasios", "Papadopoulos", "2011-05-17", "0", "m", "GR"},
+	}
+	for i := range 3000 {
+		given := fmt.Sprintf("Given%c%c%c", 'a'+i%26, 'a'+i/26%26, 'a'+i/676)
+		if i%10 == 0 {
+			given = "Konstantinos"
+		}
+		rows = append(rows, []string{"x", given, "Papadopoulos", fmt.Sprintf("%d-%02d-%02d", 2005+i%12, 1+i/12%12, 1+i/144%28), "0", "m", "GR"})
+	}
+	fs := encodeRows(t, s, rows...)
+	m := builtinModelOn(t, s, fs)
+	var levels []string
+	for _, p := range [][2]int{{0, 1}, {2, 3}} {
+		ex, err := m.Explain(fs[p[0]], fs[p[1]])
+		if err != nil {
+			t.Fatal(err)
+		}
+		levels = append(levels, ex.Terms[0].Level)
+	}
+	if levels[0] != levels[1] || !strings.HasPrefix(levels[0], "given close,") && !strings.HasPrefix(levels[0], "given similar,") {
+		t.Fatalf("levels %q: the test needs one level, given close or similar", levels)
+	}
+	common, rare := m.Score(fs[0], fs[1]), m.Score(fs[2], fs[3])
+	t.Logf("common name typed two ways %.4f, rare one %.4f", common, rare)
+	if !(rare > common) {
+		t.Errorf("a common name typed two ways scores %v, a rare one %v", common, rare)
+	}
+}
