@@ -273,6 +273,51 @@ func (m *fsModel) weightLevels(a, b rec, lv []uint8, ex *[]explainTerm) float64 
 	return w
 }
 
+// weightFrom returns the weight of a pair of records a and b with levels
+// lv, and true, when it can reach floor bits; a pair that cannot, even
+// with the largest frequency adjustment its levels allow, gets false
+// without its frequencies being looked up. Most candidate pairs are far
+// below the review threshold, and looking up the second record's
+// frequencies costs a cache miss each.
+func (m *fsModel) weightFrom(a, b rec, lv []uint8, floor float64) (float64, bool) {
+	w := m.prior
+	for fi, l := range lv {
+		w += m.lw[fi][l] + m.maxAdj(fi, l)
+	}
+	if w < floor {
+		return 0, false
+	}
+	return m.weightLevels(a, b, lv, nil), true
+}
+
+// maxAdj is the largest frequency adjustment weightLevels can give level
+// l of feature fi, bits.
+func (m *fsModel) maxAdj(fi int, l uint8) float64 {
+	switch m.c.feats[fi].kind {
+	case featName:
+		s := tfParts(l)
+		if s[0] && s[1] && len(m.w.TFJoint) > 0 && m.w.TFJoint[fi] > 0 {
+			return tfJointClip
+		}
+		adj := 0.0
+		for j, agree := range s {
+			if agree && m.w.TFMean[2*fi+j] > 0 {
+				adj += tfClip
+			}
+		}
+		return adj
+	case featDate:
+		if j, ok := dateTF(featDate, l); ok && m.w.TFMean[2*fi+j] > 0 {
+			return tfClip
+		}
+	}
+	return 0
+}
+
+// logit returns the weight (bits) of match probability p, less a hair so
+// that a pair scoring exactly p is never cut by rounding.
+func logit(p float64) float64 { return math.Log2(p/(1-p)) - 1e-6 }
+
 // pairFreq returns the frequency in table t of the name two records agree
 // on: the larger of their two frequencies. A name at the level same is
 // not always bit for bit the same (a Dice of 0.92 or more): when one side

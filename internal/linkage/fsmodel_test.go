@@ -263,3 +263,43 @@ func TestNameFrequencyCloseLevels(t *testing.T) {
 		t.Errorf("a common name typed two ways scores %v, a rare one %v", common, rare)
 	}
 }
+
+// TestWeightFromSkipsOnlyPairsBelow checks that scoring a candidate pair
+// without its frequencies, when even the largest adjustment could not lift
+// it to the review threshold, drops only pairs the full weight drops too,
+// and keeps the full weight of the others.
+func TestWeightFromSkipsOnlyPairsBelow(t *testing.T) {
+	s := fieldsSchema(t)
+	e, _ := encodeSynth(t, s, synth.Options{Children: 1500, Seed: 9, Preset: synth.PresetField})
+	set := e.Set()
+	m, err := Fit(set, s.Layout(), s.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := m.fs
+	rs := fs.recs(set)
+	lv := make([]uint8, len(fs.c.feats))
+	floor := logit(m.Options().Review)
+	var skipped, kept int
+	for i := range int32(set.Len()) {
+		for j := i + 1; j < min(i+60, int32(set.Len())); j++ {
+			a, b := rs.at(i), rs.at(j)
+			fs.c.vector(a, b, lv)
+			full := fs.weightLevels(a, b, lv, nil)
+			w, ok := fs.weightFrom(a, b, lv, floor)
+			switch {
+			case !ok && full >= floor:
+				t.Fatalf("pair %d, %d skipped at weight %v, the floor %v", i, j, full, floor)
+			case ok && w != full:
+				t.Fatalf("pair %d, %d: weight %v, the full weight %v", i, j, w, full)
+			case ok:
+				kept++
+			default:
+				skipped++
+			}
+		}
+	}
+	if skipped == 0 || kept == 0 {
+		t.Errorf("skipped %d, kept %d: the test does not exercise both", skipped, kept)
+	}
+}
