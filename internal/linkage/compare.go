@@ -64,7 +64,14 @@ var levelNames = map[int][]string{
 		var out []string
 		for _, g := range one {
 			for _, f := range one {
-				out = append(out, "given "+g+", family "+f)
+				switch {
+				case g == "missing" && f != "missing":
+					// names2: a name in one field only is compared
+					// whole.
+					out = append(out, "one name field, whole name "+f)
+				default:
+					out = append(out, "given "+g+", family "+f)
+				}
 			}
 		}
 		return out
@@ -224,6 +231,15 @@ func (c *comparer) vector(a, b rec, lv []uint8) pairInfo {
 // crossed when that fits better (given and family swapped).
 func (c *comparer) names2(a, b rec, g, f int, lv []uint8) bool {
 	ga, fa, gb, fb := int(a.pop[g]), int(a.pop[f]), int(b.pop[g]), int(b.pop[f])
+	if (ga == 0) != (fa == 0) || (gb == 0) != (fb == 0) {
+		// One side has one name field only: it may hold the whole name
+		// (Osman Xuseen as the family name) or a part of it, so it is
+		// compared with the other side's whole name, given and family
+		// name together, and the level given as the family name's.
+		x, pa, pb := c.bag(a.f, b.f, g, f)
+		lv[0], lv[1] = nameMissing, nameLevel(x, pa, pb)
+		return false
+	}
 	gg, ff := c.and(a.f, g, b.f, g), c.and(a.f, f, b.f, f)
 	direct := dice2(gg, ga, gb) + dice2(ff, fa, fb)
 	gf, fg := c.and(a.f, g, b.f, f), c.and(a.f, f, b.f, g)
@@ -231,30 +247,11 @@ func (c *comparer) names2(a, b rec, g, f int, lv []uint8) bool {
 	if crossed > direct+0.2 {
 		lv[0] = nameLevel(gf, ga, fb)
 		lv[1] = nameLevel(fg, fa, gb)
-		// A name present on one side only may be within the other side's
-		// other name (a whole name in one field).
-		c.oneSided(lv, ga, fa, gb, fb, fg, gf, gg, ff, true)
 		return true
 	}
 	lv[0] = nameLevel(gg, ga, gb)
 	lv[1] = nameLevel(ff, fa, fb)
-	c.oneSided(lv, ga, fa, gb, fb, gg, ff, gf, fg, false)
 	return false
-}
-
-// oneSided upgrades a family level that is missing on one side when that
-// side's given name contains the other's family name (a whole name written
-// in the given-name field).
-func (c *comparer) oneSided(lv []uint8, ga, fa, gb, fb, _, _, gf, fg int, crossed bool) {
-	if lv[1] != nameMissing || crossed {
-		return
-	}
-	switch {
-	case fa == 0 && fb > 0 && ga > 0 && float64(gf) >= 0.85*float64(fb):
-		lv[1] = nameContained // b's family name within a's given-name field
-	case fb == 0 && fa > 0 && gb > 0 && float64(fg) >= 0.85*float64(fa):
-		lv[1] = nameContained
-	}
 }
 
 // nameLevel bands the similarity of two name segments with AND-count x and
@@ -334,4 +331,18 @@ func (c *comparer) nameUnion(f, dst []uint64) {
 			}
 		}
 	}
+}
+
+// bag returns the AND-popcount and the popcounts of the name bags of a and
+// b: their given and family segments OR-ed (64-bit aligned and under one
+// key, as nameUnion needs).
+func (c *comparer) bag(a, b []uint64, g, f int) (x, pa, pb int) {
+	for i, m := range c.segs[g] {
+		w := c.segs[f][i].w
+		u, v := a[m.w]|a[w], b[m.w]|b[w]
+		x += bits.OnesCount64(u & v)
+		pa += bits.OnesCount64(u)
+		pb += bits.OnesCount64(v)
+	}
+	return x, pa, pb
 }

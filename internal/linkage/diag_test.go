@@ -273,7 +273,7 @@ func diagSweep(t *testing.T, set *dice.Set, m *Model, ent []string) {
 		name string
 		w    Weights
 	}{{"true m", oracle}} {
-		for _, th := range []float64{0.5} {
+		for _, th := range []float64{0.35, 0.4, 0.45, 0.5} {
 			o := Options{Layout: w.Layout, Weights: &wt.w, Threshold: th, Review: min(0.2, th)}
 			res, err := Link(set, o)
 			if err != nil {

@@ -67,7 +67,10 @@ func TestFieldLevels(t *testing.T) {
 		{"estimated, 1 July, a year off", []string{"x", "Ahmad", "Rahimi", "2008-07-01", "0", "m", "AF"}, "given same, family same", "estimated: year ±1", "agree"},
 		{"bare year", []string{"x", "Ahmad", "Rahimi", "2011", "1", "m", "AF"}, "given same, family same", "estimated: year ±2", "agree"},
 		{"missing date", []string{"x", "Ahmad", "Rahimi", "", "0", "m", "AF"}, "given same, family same", "missing", "agree"},
-		{"whole name in one field", []string{"x", "Ahmad Rahimi", "", "2009-03-14", "0", "m", "AF"}, "given similar, family contained", "exact", "agree"},
+		{"whole name in one field", []string{"x", "Ahmad Rahimi", "", "2009-03-14", "0", "m", "AF"}, "one name field, whole name same", "exact", "agree"},
+		{"whole name as the family name", []string{"x", "", "Ahmad Rahimi", "2009-03-14", "0", "m", "AF"}, "one name field, whole name same", "exact", "agree"},
+		{"given name only", []string{"x", "Ahmad", "", "2009-03-14", "0", "m", "AF"}, "one name field, whole name similar", "exact", "agree"},
+		{"family name only, transliterated", []string{"x", "", "Rakhimi", "2009-03-14", "0", "m", "AF"}, "one name field, whole name similar", "exact", "agree"},
 		{"other child", []string{"x", "Fatima", "Haidari", "2012-11-02", "0", "f", "AF"}, "given differ, family differ", "differ", "differ"},
 	} {
 		fs := encodeRows(t, s, base, tc.row)

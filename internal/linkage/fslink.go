@@ -178,10 +178,15 @@ func (m *fsModel) observeAll(rs *recs, idx []int32, pairs []dice.Pair, pats []ui
 // and keeps those from the review probability up, in the candidates'
 // order.
 func (m *fsModel) scoreFitted(ft *fitted, review float64, workers int) []ScoredPair {
+	floor := logit(review)
 	return m.keepScored(len(ft.pairs), workers, func(i int, lv []uint8) (ScoredPair, bool) {
 		p := ft.pairs[i]
 		m.decode(int(ft.pats[i]), lv)
-		pr := prob(m.weightLevels(ft.rs.at(p.A), lv, nil))
+		w, ok := m.weightFrom(ft.rs.at(p.A), ft.rs.at(p.B), lv, floor)
+		if !ok {
+			return ScoredPair{}, false
+		}
+		pr := prob(w)
 		return ScoredPair{A: p.A, B: p.B, Score: float32(pr)}, pr >= review
 	})
 }
@@ -273,10 +278,17 @@ func (m *Model) candidatePairs(set *dice.Set, workers int) []ScoredPair {
 		return &dice.Set{Words: w, Bits: bs.Bits[lo*w : hi*w : hi*w], Pop: bs.Pop[lo:hi:hi]}
 	}
 	var out []ScoredPair
+	minW := logit(m.opt.Review)
 	score := func(cands []dice.Pair, offA, offB int32) {
 		out = append(out, m.fs.keepScored(len(cands), workers, func(i int, lv []uint8) (ScoredPair, bool) {
 			a, b := cands[i].A+offA, cands[i].B+offB
-			pr := prob(m.fs.weight(rs.at(a), rs.at(b), lv, nil))
+			ra, rb := rs.at(a), rs.at(b)
+			m.fs.c.vector(ra, rb, lv)
+			wt, ok := m.fs.weightFrom(ra, rb, lv, minW)
+			if !ok {
+				return ScoredPair{}, false
+			}
+			pr := prob(wt)
 			return ScoredPair{A: a, B: b, Score: float32(pr)}, pr >= m.opt.Review
 		})...)
 	}
