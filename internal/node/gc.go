@@ -2,7 +2,7 @@ package node
 
 import "runtime/debug"
 
-// GCPercent is the garbage collector's target (GOGC) of a serving process
+// GCPercent is the garbage collector's target (GOGC) of a serving node
 // when the operator has not set one. A node's live heap is small (tens of
 // megabytes) and every request allocates thousands of objects, so at Go's
 // default of 100 the collector took a tenth of the CPU under load; at 200
