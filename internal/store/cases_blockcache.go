@@ -165,13 +165,18 @@ func (tx casesTx) refreshBlock(ctx context.Context, op string, k blockKey, old *
 	if err := rows.Err(); err != nil {
 		return nil, dbErr(err, op)
 	}
+	// Merged in order: the few fresh ones sorted, the block already is.
+	newestFirst := func(a, b cases.Encoding) int { return cmp.Compare(b.ChildID, a.ChildID) }
+	slices.SortFunc(fresh, newestFirst)
 	out := make([]cases.Encoding, 0, len(old.encs)+len(fresh))
 	for _, e := range old.encs {
-		if !changed[e.ChildID] {
-			out = append(out, e)
+		if changed[e.ChildID] {
+			continue
 		}
+		for len(fresh) > 0 && newestFirst(fresh[0], e) < 0 {
+			out, fresh = append(out, fresh[0]), fresh[1:]
+		}
+		out = append(out, e)
 	}
-	out = append(out, fresh...)
-	slices.SortFunc(out, func(a, b cases.Encoding) int { return cmp.Compare(b.ChildID, a.ChildID) })
-	return out, nil
+	return append(out, fresh...), nil
 }

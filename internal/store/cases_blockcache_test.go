@@ -46,8 +46,11 @@ func TestEncodingsBlockCacheFollowsChanges(t *testing.T) {
 				got := map[int64][]byte{}
 				err := node.View(ctx, func(tx cases.Tx) error {
 					encs, err := tx.Encodings(ctx, "SE", nil, 2010, cases.SexFemale, 100)
-					for _, e := range encs {
+					for i, e := range encs {
 						got[e.ChildID] = e.CLK
+						if i > 0 && e.ChildID >= encs[i-1].ChildID {
+							t.Errorf("the block is not newest first: %d after %d", e.ChildID, encs[i-1].ChildID)
+						}
 					}
 					return err
 				})
@@ -85,6 +88,11 @@ func TestEncodingsBlockCacheFollowsChanges(t *testing.T) {
 
 			write(other, func(tx cases.Tx) error { return tx.CreateChild(ctx, y) })
 			want("a child added elsewhere", x, y)
+
+			// A changed child of the block comes back in its place.
+			x.Linkage = bytes.Repeat([]byte{0x55}, 128)
+			write(other, func(tx cases.Tx) error { return tx.UpdateChild(ctx, x) })
+			want("the older child's encoding changed elsewhere", x, y)
 
 			y.Linkage = bytes.Repeat([]byte{0x22}, 128)
 			write(other, func(tx cases.Tx) error { return tx.UpdateChild(ctx, y) })
