@@ -75,9 +75,9 @@ type DB struct {
 	natRefAtRest  *crypto.FieldCipher
 	now           func() time.Time
 	log           *slog.Logger
-	h             health // whether writes work; PostgreSQL connection generations
-	group         group  // SQLite: writes waiting for the group commit
-	blocks        blockCache
+	h             health     // whether writes work; PostgreSQL connection generations
+	group         group      // writes waiting for the group commit
+	blocks        blockCache // the duplicate check's blocks, opened (cases_blockcache.go)
 }
 
 // Open opens (and for SQLite creates) the database named by opt.URL. It

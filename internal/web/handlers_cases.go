@@ -244,7 +244,6 @@ func registryFuncs(cat *i18n.Catalog, tr *i18n.Translator, lang string, loc *tim
 	}
 }
 
-// shortRef is the first 12 hex digits of a reference, in groups of four.
 // percent is a score of 0..1 as a rounded percentage.
 func percent(f float64) int { return int(f*100 + 0.5) }
 
@@ -257,6 +256,7 @@ func enumLabel(cat *i18n.Catalog, tr *i18n.Translator, lang, kind, code string) 
 	return code
 }
 
+// shortRef is the first 12 hex digits of a reference, in groups of four.
 func shortRef(ref string) string {
 	if len(ref) < 12 {
 		return ref
