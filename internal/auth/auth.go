@@ -99,6 +99,11 @@ type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in a read-only transaction.
 	View(ctx context.Context, fn func(Tx) error) error
+	// SessionUser reads the session with the given token hash and its
+	// user, errs.NotFound when either is absent. Every request signed in
+	// reads them: a store answers in one statement, without a
+	// transaction.
+	SessionUser(ctx context.Context, tokenHash []byte) (*Session, *User, error)
 }
 
 // Tx is one transaction. Lookups of absent records return an errs.NotFound

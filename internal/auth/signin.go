@@ -246,18 +246,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	if !wellFormedToken(token) {
 		return nil, errSessionEnded
 	}
-	var sess *Session
-	var u *User
-	err := s.store.View(ctx, func(tx Tx) error {
-		var err error
-		if sess, err = tx.SessionByHash(ctx, hashToken(token)); err != nil {
-			return notFoundAs(err, errSessionEnded, "auth: read session")
-		}
-		u, err = tx.UserByID(ctx, sess.UserID)
-		return notFoundAs(err, errSessionEnded, "auth: read user")
-	})
+	sess, u, err := s.store.SessionUser(ctx, hashToken(token))
 	if err != nil {
-		return nil, err
+		return nil, notFoundAs(err, errSessionEnded, "auth: read session")
 	}
 	now := s.now()
 	if s.expired(sess, now) || u.Disabled {

@@ -24,10 +24,12 @@ var (
 const auditColumns = `seq, time, actor, role, country, action, target, outcome, addr, detail, prev, hash`
 
 // AppendAudit chains r onto the audit log inside tx, so that the record
-// commits or rolls back with the act it records. It locks the chain head
-// until the transaction ends (on SQLite the single writer already holds
-// every lock): append last, after the act, to keep that short.
-// A zero r.Time is set from the store's clock.
+// commits or rolls back with the act it records. In a transaction of the
+// group commit (every Update) the entry is inserted with the batch's
+// others just before the commit (audit_defer.go); otherwise it is
+// inserted at once, locking the chain head until the transaction ends
+// (on SQLite the single writer already holds every lock). A zero r.Time
+// is set from the store's clock.
 func (tx *Tx) AppendAudit(ctx context.Context, r audit.Record) error {
 	const op = "store: append audit"
 	if tx.db.chain == nil {
@@ -38,6 +40,9 @@ func (tx *Tx) AppendAudit(ctx context.Context, r audit.Record) error {
 	}
 	if r.Time.IsZero() {
 		r.Time = tx.Now()
+	}
+	if tx.audit != nil {
+		return tx.appendDeferred(ctx, r)
 	}
 	var seq int64
 	var head []byte

@@ -25,6 +25,18 @@ func (tx *Tx) AppendAuditBatch(ctx context.Context, recs []audit.Record) error {
 	if !tx.write {
 		return errs.Wrap(errReadOnlyAudit, op)
 	}
+	if tx.audit != nil {
+		now := tx.Now()
+		for _, r := range recs {
+			if r.Time.IsZero() {
+				r.Time = now
+			}
+			if err := tx.appendDeferred(ctx, r); err != nil {
+				return err
+			}
+		}
+		return tx.flushAudit(ctx)
+	}
 	var seq int64
 	var head []byte
 	err := tx.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+tx.db.d.forUpdate).Scan(&seq, &head)

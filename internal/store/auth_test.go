@@ -416,6 +416,26 @@ func TestSessions(t *testing.T) {
 		if _, err := lookup("absent"); !errs.Is(err, errs.NotFound) {
 			t.Errorf("SessionByHash(absent) = %v, want NotFound", err)
 		}
+		// The session with its user, in one statement.
+		for _, tc := range []struct {
+			tok  string
+			user *auth.User
+		}{{"fresh", a}, {"b-other", b}} {
+			gs, gu, err := s.SessionUser(ctx, []byte(tc.tok))
+			want, _ := lookup(tc.tok)
+			if err != nil || gs.ID != want.ID || gs.UserID != tc.user.ID || gs.Stage != want.Stage || !gs.CreatedAt.Equal(want.CreatedAt) ||
+				!gs.LastSeenAt.Equal(want.LastSeenAt) || gs.Addr != want.Addr || string(gs.TokenHash) != tc.tok {
+				t.Errorf("SessionUser(%s) session = %+v, %v; want %+v", tc.tok, gs, err, want)
+				continue
+			}
+			if gu.ID != tc.user.ID || gu.Username != tc.user.Username || gu.Role != tc.user.Role || gu.Country != tc.user.Country ||
+				gu.PasswordHash != tc.user.PasswordHash || !gu.CreatedAt.Equal(tc.user.CreatedAt) {
+				t.Errorf("SessionUser(%s) user = %+v, want %+v", tc.tok, gu, tc.user)
+			}
+		}
+		if _, _, err := s.SessionUser(ctx, []byte("absent")); !errs.Is(err, errs.NotFound) {
+			t.Errorf("SessionUser(absent) = %v, want NotFound", err)
+		}
 		err = s.Update(ctx, func(tx auth.Tx) error { return tx.CreateSession(ctx, mk(a.ID, "fresh", 0, 0)) })
 		if !errs.Is(err, errs.Conflict) {
 			t.Errorf("duplicate token: %v, want Conflict", err)

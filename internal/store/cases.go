@@ -21,9 +21,23 @@ var (
 	_ cases.Tx    = casesTx{}
 )
 
-// Update implements cases.Store.
+// Update implements cases.Store. After a transaction that inserted many
+// children at once (an import), it refreshes the database's statistics
+// (Optimize); the import has committed by then, so a failure to refresh
+// is logged, not returned.
 func (s *CaseStore) Update(ctx context.Context, fn func(cases.Tx) error) error {
-	return s.db.Update(ctx, func(tx *Tx) error { return fn(casesTx{tx}) })
+	var bulk int
+	err := s.db.Update(ctx, func(tx *Tx) error {
+		err := fn(casesTx{tx})
+		bulk = tx.bulk
+		return err
+	})
+	if err == nil && bulk >= optimizeAfter {
+		if err := s.db.Optimize(ctx); err != nil {
+			s.db.log.Warn("store: refreshing statistics after an import failed", "err", err)
+		}
+	}
+	return err
 }
 
 // View implements cases.Store.

@@ -75,6 +75,7 @@ func (tx casesTx) idsByRef(ctx context.Context, table string, refs []string) (ma
 // CreateChildren implements cases.Tx.
 func (tx casesTx) CreateChildren(ctx context.Context, recs []*cases.ChildRecord) error {
 	const op = "store: create children"
+	tx.bulk += len(recs)
 	now := tx.Now()
 	rows := make([][]any, len(recs))
 	refs := make([]string, len(recs))

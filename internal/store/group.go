@@ -20,7 +20,10 @@ import (
 // the audit head). Each keeps its own outcome: an error (or panic) rolls
 // back to its savepoint only; a failed commit fails every write of the
 // batch. The caller returns only after the commit, so an acknowledged
-// write is as durable as before.
+// write is as durable as before. A writer's savepoint is set before its
+// first statement, and its audit entries wait in memory for the batch's
+// commit (audit_defer.go): a write that only records an act (a search)
+// costs the batch no statement of its own.
 //
 // The first writer to arrive leads: it runs a batch (its own write and
 // those queued), then hands the lead to the first writer still queued.
@@ -151,6 +154,9 @@ func (db *DB) commitGroup(batch []*groupReq) []groupResult {
 	if err != nil {
 		return failAll(dbErr(err, "store: begin transaction"))
 	}
+	// The batch's audit entries, inserted together before the commit
+	// (audit_defer.go).
+	buf := &auditBuf{}
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i].err = dbErr(err, "store: transaction")
@@ -161,28 +167,38 @@ func (db *DB) commitGroup(batch []*groupReq) []groupResult {
 			// the transaction. A savepoint costs more than its three
 			// statements: SQLite copies every page the writer changes
 			// into the savepoint's journal.
-			results[i] = runOne(r, &Tx{tx: stx, db: db, write: true})
+			results[i] = runOne(r, &Tx{tx: stx, db: db, write: true, audit: buf})
 			if results[i].err != nil || results[i].panicked {
 				stx.Rollback()
 				return results
 			}
 			continue
 		}
-		if _, err := stx.ExecContext(bg, "SAVEPOINT w"); err != nil {
+		sp, mark := &savepoint{}, buf.mark()
+		results[i] = runOne(r, &Tx{tx: stx, db: db, write: true, audit: buf, sp: sp, detached: db.d == postgresDialect})
+		if sp.err != nil {
 			stx.Rollback()
-			return failAll(dbErr(err, "store: savepoint"))
+			return failAll(dbErr(sp.err, "store: savepoint"))
 		}
-		results[i] = runOne(r, &Tx{tx: stx, db: db, write: true, detached: db.d == postgresDialect})
 		if results[i].err != nil || results[i].panicked {
-			if _, err := stx.ExecContext(bg, "ROLLBACK TO w"); err != nil {
+			if sp.set {
+				if _, err := stx.ExecContext(bg, "ROLLBACK TO w"); err != nil {
+					stx.Rollback()
+					return failAll(dbErr(err, "store: rollback to savepoint"))
+				}
+			}
+			buf.restore(mark, sp.set)
+		}
+		if sp.set {
+			if _, err := stx.ExecContext(bg, "RELEASE w"); err != nil {
 				stx.Rollback()
-				return failAll(dbErr(err, "store: rollback to savepoint"))
+				return failAll(dbErr(err, "store: release savepoint"))
 			}
 		}
-		if _, err := stx.ExecContext(bg, "RELEASE w"); err != nil {
-			stx.Rollback()
-			return failAll(dbErr(err, "store: release savepoint"))
-		}
+	}
+	if err := (&Tx{tx: stx, db: db, write: true, audit: buf}).flushAudit(bg); err != nil {
+		stx.Rollback()
+		return failAll(err)
 	}
 	if err := stx.Commit(); err != nil {
 		return failAll(dbErr(err, "store: commit"))

@@ -57,15 +57,21 @@ func openTestPostgres(t *testing.T) *DB {
 // own outcome: an error, a failed statement or a panic undoes that write
 // only, a writer whose request ends half-way harms no other, and every
 // write that returned nil is there.
-func TestGroupCommit(t *testing.T) {
+func TestGroupCommit(t *testing.T) { bothEngines(t, testGroupCommit) }
+
+// bothEngines runs fn in parallel subtests on a new SQLite database and
+// on a schema of its own in PostgreSQL (skipped without
+// CHILDCENTRE_TEST_POSTGRES): storetest.Each for this package's own tests.
+func bothEngines(t *testing.T, fn func(t *testing.T, db *DB)) {
+	t.Helper()
 	for _, engine := range []string{DialectSQLite, DialectPostgres} {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
-			db := openTestSQLite
+			open := openTestSQLite
 			if engine == DialectPostgres {
-				db = openTestPostgres
+				open = openTestPostgres
 			}
-			testGroupCommit(t, db(t))
+			fn(t, open(t))
 		})
 	}
 }

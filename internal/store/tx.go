@@ -33,6 +33,36 @@ type Tx struct {
 	// a statement: pgx closes the connection when it does, and with it
 	// the other writers' work. statement_timeout still bounds each.
 	detached bool
+	// bulk counts the children inserted by CreateChildren: a large
+	// import is followed by Optimize (CaseStore.Update).
+	bulk int
+	// audit holds the audit entries of a group-commit transaction until
+	// its commit (audit_defer.go); nil appends at once.
+	audit *auditBuf
+	// sp is the writer's savepoint in a batch of several writers, set
+	// before the writer's first statement (see savepoint).
+	sp *savepoint
+}
+
+// savepoint is a writer's savepoint in a shared transaction. It is set
+// lazily, before the writer's first statement: a writer that runs none
+// (a search only appends its audit entry, which is deferred) needs no
+// savepoint and costs the batch no round trip.
+type savepoint struct {
+	set bool
+	err error // setting it failed: the batch fails
+}
+
+// begin sets the writer's savepoint if it is not set yet.
+func (tx *Tx) begin() {
+	if tx.sp == nil || tx.sp.set || tx.sp.err != nil {
+		return
+	}
+	if _, err := tx.tx.ExecContext(context.Background(), "SAVEPOINT w"); err != nil {
+		tx.sp.err = err
+		return
+	}
+	tx.sp.set = true
 }
 
 // Update runs fn in a read-write transaction, committed if fn returns nil
@@ -94,6 +124,7 @@ func (db *DB) run1(ctx context.Context, write bool, fn func(*Tx) error) (err err
 func (tx *Tx) Now() time.Time { return tx.db.now().UTC().Truncate(time.Microsecond) }
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx.begin()
 	return tx.tx.ExecContext(tx.ctx(ctx), tx.db.d.rebind(query), args...)
 }
 
@@ -108,10 +139,12 @@ func (tx *Tx) execN(ctx context.Context, query string, args ...any) (int, error)
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	tx.begin()
 	return tx.tx.QueryContext(tx.ctx(ctx), tx.db.d.rebind(query), args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	tx.begin()
 	return tx.tx.QueryRowContext(tx.ctx(ctx), tx.db.d.rebind(query), args...)
 }
 
