@@ -10,7 +10,7 @@ import (
 const optimizeAfter = 1000
 
 // optimizedTables are the tables a bulk import fills.
-const optimizedTables = `children, child_tokens, cases, case_events, case_changes, audit_log`
+const optimizedTables = `children, child_tokens, child_blocks, child_block_log, cases, case_events, case_changes, audit_log, audit_head`
 
 // Optimize brings the planner's statistics, and on PostgreSQL the
 // visibility map, up to date after a bulk change. Until then PostgreSQL

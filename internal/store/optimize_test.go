@@ -61,3 +61,21 @@ func analysed(t *testing.T, db *store.DB) bool {
 	}
 	return n > 0
 }
+
+// TestHotRowTables checks that PostgreSQL keeps most of each page of
+// the tables every write updates free (migration 0062), so that every
+// access prunes the versions the updates leave behind.
+func TestHotRowTables(t *testing.T) {
+	db := storetest.Postgres(t)
+	for _, table := range []string{"child_blocks", "audit_head"} {
+		var opts string
+		err := db.SQL().QueryRow(`SELECT coalesce(array_to_string(reloptions, ','), '') FROM pg_class
+			WHERE oid = to_regclass(current_schema() || '.' || $1)`, table).Scan(&opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if opts != "fillfactor=10" {
+			t.Errorf("%s: reloptions %q, want fillfactor=10", table, opts)
+		}
+	}
+}
