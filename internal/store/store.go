@@ -34,7 +34,7 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives operational messages (migrations applied); never data.
 	Logger *slog.Logger
-	// MaxReadConns sizes the SQLite read pool and the PostgreSQL pool;
+	// MaxReadConns sizes the SQLite read pool and each of the two PostgreSQL pools;
 	// DefaultMaxConns when zero.
 	MaxReadConns int
 	// LinkageAtRest seals the records' linkage encodings in the database
@@ -225,14 +225,24 @@ func (db *DB) openPostgres(ctx context.Context, raw string, conns int) error {
 		// pgx's error may quote the URL, password included.
 		return errs.Field("database", "the PostgreSQL URL is not valid")
 	}
-	db.write = stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(db.h.afterConnect), stdlib.OptionResetSession(db.h.resetSession))
-	db.read = db.write
-	db.write.SetMaxOpenConns(conns)
-	db.write.SetMaxIdleConns(conns)
-	db.write.SetConnMaxIdleTime(5 * time.Minute)
-	db.write.SetConnMaxLifetime(time.Hour)
-	if err := db.write.PingContext(ctx); err != nil {
-		return unavailable(err)
+	// Two pools: Update's transactions, and View's statements, which run
+	// outside a transaction (tx.go, run1) on connections the server
+	// keeps read-only (default_transaction_read_only), so that a write
+	// in a View fails as it did in a read-only transaction.
+	rcfg := cfg.Copy()
+	rcfg.RuntimeParams["default_transaction_read_only"] = "on"
+	for _, p := range []struct {
+		db  **sql.DB
+		cfg *pgx.ConnConfig
+	}{{&db.write, cfg}, {&db.read, rcfg}} {
+		*p.db = stdlib.OpenDB(*p.cfg, stdlib.OptionAfterConnect(db.h.afterConnect), stdlib.OptionResetSession(db.h.resetSession))
+		(*p.db).SetMaxOpenConns(conns)
+		(*p.db).SetMaxIdleConns(conns)
+		(*p.db).SetConnMaxIdleTime(5 * time.Minute)
+		(*p.db).SetConnMaxLifetime(time.Hour)
+		if err := (*p.db).PingContext(ctx); err != nil {
+			return unavailable(err)
+		}
 	}
 	return nil
 }

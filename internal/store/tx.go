@@ -25,7 +25,7 @@ import (
 // and its tables in a new migration. An act spanning domains can wrap the
 // same *Tx in both adapters.
 type Tx struct {
-	tx    *sql.Tx
+	tx    conn // the transaction; on PostgreSQL a View's is the pool (run1)
 	db    *DB
 	write bool
 	// detached: the transaction is shared by a batch of writers on
@@ -77,7 +77,10 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 
 // View runs fn in a read-only transaction, on the read pool. Acts that must
 // be audited (reads of sensitive records included) need Update: an audit
-// record is a write.
+// record is a write. On PostgreSQL fn's statements run on the pool
+// outside a transaction (run1): each sees the data committed when it
+// starts, as it would in a transaction at READ COMMITTED, on a
+// connection the server keeps read-only.
 func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 	return db.run(ctx, false, fn)
 }
@@ -89,7 +92,24 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) error {
 	return db.settle(write, db.run1(ctx, write, fn))
 }
 
+// conn runs statements: a *sql.Tx, or for a View on PostgreSQL the
+// *sql.DB of the pool.
+type conn interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 func (db *DB) run1(ctx context.Context, write bool, fn func(*Tx) error) (err error) {
+	if !write && db.d == postgresDialect {
+		// PostgreSQL reads committed data statement by statement inside
+		// a transaction as well (READ COMMITTED, its default and ours):
+		// a read-only transaction gave a View nothing but one connection
+		// and two more round trips, BEGIN and COMMIT, on every request.
+		// Each statement runs on the read pool, whose connections the
+		// server keeps read-only.
+		return fn(&Tx{tx: db.read, db: db})
+	}
 	pool, opts := db.write, &sql.TxOptions{}
 	if !write {
 		pool, opts.ReadOnly = db.read, true
