@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/cases"
@@ -239,37 +240,48 @@ func (tx casesTx) Summaries(ctx context.Context, country auth.Country, ids []int
 	if len(ids) == 0 {
 		return nil, nil, nil
 	}
-	cond, args := inCountry(tx.db.d.notIndexed+"country", country, int64Args(ids))
-	rows, err := tx.query(ctx, `SELECT id, ref, country, sex, birth_precision, birth_year, given_names, family_name, version
-		FROM children WHERE id IN (`+placeholders(len(ids))+`)`+cond, args...)
+	// One statement, each child once per case: two round trips were a
+	// fifth of a search's on PostgreSQL.
+	var args []any
+	kcond, args := inCountry("k.country", country, args)
+	args = append(args, int64Args(ids)...)
+	ccond, args := inCountry(tx.db.d.notIndexed+"c.country", country, args)
+	rows, err := tx.query(ctx, `SELECT c.id, c.ref, c.country, c.sex, c.birth_precision, c.birth_year, c.given_names,
+		c.family_name, c.version, k.id, k.country, k.category, k.status, k.missing, k.opened_at
+		FROM children c LEFT JOIN cases k ON k.child_id = c.id`+kcond+`
+		WHERE c.id IN (`+placeholders(len(ids))+`)`+ccond, args...)
 	if err != nil {
 		return nil, nil, dbErr(err, op)
 	}
-	children, err := scanAll(rows, op, func(row interface{ Scan(...any) error }) (*cases.ChildRecord, error) {
-		var r cases.ChildRecord
-		var country, sex, precision string
-		err := row.Scan(&r.ID, &r.Ref, &country, &sex, &precision, &r.BirthYear, &r.GivenNames, &r.FamilyName, &r.Version)
-		r.Country, r.Sex, r.BirthPrecision = auth.Country(country), cases.Sex(sex), cases.Precision(precision)
-		return &r, err
-	})
-	if err != nil {
-		return nil, nil, err
+	defer rows.Close()
+	var children []*cases.ChildRecord
+	var cs []*cases.CaseRecord
+	seen := make(map[int64]bool, len(ids))
+	for rows.Next() {
+		var c cases.ChildRecord
+		var k cases.CaseRecord
+		var ccountry, sex, precision string
+		var kid sql.NullInt64
+		var kcountry, category, status sql.NullString
+		var missing sql.NullBool
+		err := rows.Scan(&c.ID, &c.Ref, &ccountry, &sex, &precision, &c.BirthYear, &c.GivenNames, &c.FamilyName, &c.Version,
+			&kid, &kcountry, &category, &status, &missing, scanTime{&k.OpenedAt})
+		if err != nil {
+			return nil, nil, dbErr(err, op)
+		}
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			c.Country, c.Sex, c.BirthPrecision = auth.Country(ccountry), cases.Sex(sex), cases.Precision(precision)
+			children = append(children, &c)
+		}
+		if kid.Valid {
+			k.ID, k.ChildID, k.Missing = kid.Int64, c.ID, missing.Bool
+			k.Country, k.Category, k.Status = auth.Country(kcountry.String), cases.Category(category.String), cases.Status(status.String)
+			cs = append(cs, &k)
+		}
 	}
-	cond, args = inCountry("country", country, int64Args(ids))
-	rows, err = tx.query(ctx, `SELECT id, child_id, country, category, status, missing, opened_at
-		FROM cases WHERE child_id IN (`+placeholders(len(ids))+`)`+cond, args...)
-	if err != nil {
+	if err := rows.Err(); err != nil {
 		return nil, nil, dbErr(err, op)
-	}
-	cs, err := scanAll(rows, op, func(row interface{ Scan(...any) error }) (*cases.CaseRecord, error) {
-		var r cases.CaseRecord
-		var country, category, status string
-		err := row.Scan(&r.ID, &r.ChildID, &country, &category, &status, &r.Missing, scanTime{&r.OpenedAt})
-		r.Country, r.Category, r.Status = auth.Country(country), cases.Category(category), cases.Status(status)
-		return &r, err
-	})
-	if err != nil {
-		return nil, nil, err
 	}
 	sortNewestFirst(cs)
 	return children, cs, nil
