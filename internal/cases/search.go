@@ -1,7 +1,9 @@
 package cases
 
 import (
+	"bytes"
 	"context"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/cbss-egcc/childcentre/internal/audit"
 	"github.com/cbss-egcc/childcentre/internal/auth"
+	"github.com/cbss-egcc/childcentre/internal/errs"
 )
 
 // Query is a search of the registry.
@@ -170,36 +173,53 @@ func (s *Service) rank(ctx context.Context, tx Tx, country auth.Country, q Query
 	if len(qs) == 0 {
 		return nil, nil // only placeholders or punctuation: nothing to find
 	}
-	exact, phon := map[string][]int{}, map[string][]int{}
-	for i, t := range qs {
-		exact[string(t.exact)] = append(exact[string(t.exact)], i)
-		if t.phonetic != nil {
-			phon[string(t.phonetic)] = append(phon[string(t.phonetic)], i)
+	// Each distinct blind index once, with the query positions it
+	// matches exactly and those it matches phonetically.
+	hs := hashes(qs)
+	exact, phon := make([][]int, len(hs)), make([][]int, len(hs))
+	for j, h := range hs {
+		for i, t := range qs {
+			if bytes.Equal(t.exact, h) {
+				exact[j] = append(exact[j], i)
+			}
+			if t.phonetic != nil && bytes.Equal(t.phonetic, h) {
+				phon[j] = append(phon[j], i)
+			}
 		}
-	}
-	matches, err := tx.MatchTokens(ctx, country, hashes(qs), q)
-	if err != nil {
-		return nil, err
 	}
 	// Per child and query token: 2 matched exactly, 1 phonetically. The
 	// children's rows of n marks share one slice: a common name matches
 	// hundreds of children, and a slice each was an allocation each.
 	n := len(qs)
-	at := make(map[int64]int, len(matches))
+	at := map[int64]int{}
 	var marks []uint8
-	for _, m := range matches {
-		j, ok := at[m.ChildID]
-		if !ok {
-			j = len(marks)
-			at[m.ChildID] = j
-			marks = append(marks, make([]uint8, n)...)
+	for start := 0; start < len(hs); start += MaxMatchTokens {
+		chunk := hs[start:min(start+MaxMatchTokens, len(hs))]
+		matches, err := tx.MatchTokens(ctx, country, chunk, q)
+		if err != nil {
+			return nil, err
 		}
-		g := marks[j : j+n]
-		for _, i := range exact[string(m.Token)] {
-			g[i] = 2
-		}
-		for _, i := range phon[string(m.Token)] {
-			g[i] = max(g[i], 1)
+		for _, m := range matches {
+			j, ok := at[m.ChildID]
+			if !ok {
+				j = len(marks)
+				at[m.ChildID] = j
+				marks = append(marks, make([]uint8, n)...)
+			}
+			g := marks[j : j+n]
+			for set := m.Tokens; set != 0; set &= set - 1 {
+				b := bits.TrailingZeros64(set)
+				if b >= len(chunk) {
+					return nil, errs.E(errs.Internal, "cases: the store matched a token not asked for")
+				}
+				k := start + b
+				for _, i := range exact[k] {
+					g[i] = 2
+				}
+				for _, i := range phon[k] {
+					g[i] = max(g[i], 1)
+				}
+			}
 		}
 	}
 	need := 1

@@ -190,3 +190,27 @@ func equal(a, b []int64) bool {
 	}
 	return true
 }
+
+// TestSearchManyWords: a query of more distinct words than one store
+// call takes tokens for (cases.MaxMatchTokens; each word has an exact
+// and a phonetic token) is matched in full: a child holding the last 40
+// of its 64 words, in the order the tokens are looked up, ranks first
+// with at least those 40 matched (with only the first call's tokens it
+// would match too few to be found).
+func TestSearchManyWords(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		registry(t, e)
+		var words []string
+		for i := range 64 {
+			words = append(words, "x"+string(rune('a'+i/8))+string(rune('a'+i%8)))
+		}
+		c, _ := e.register(t, officerSE, child(strings.Join(words[24:], " "), "", "2010"))
+		res, err := e.svc.Search(e.ctx, officerSE, cases.Query{Text: strings.Join(words, " ")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].Child.ID != c.ID || res.Hits[0].Score < 40.0/64 {
+			t.Fatalf("hits %v, want the child holding 40 of the 64 words first, scoring at least 40/64", names(res))
+		}
+	})
+}

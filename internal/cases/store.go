@@ -85,9 +85,10 @@ type Tx interface {
 	// Changes reads an entity's history, newest first.
 	Changes(ctx context.Context, country auth.Country, entity string, id int64) ([]*Change, error)
 
-	// MatchTokens returns every (child, token) pair of the country whose
-	// blind-index token is one of tokens and (when f filters on cases) that
-	// has a case passing f's filters.
+	// MatchTokens returns, once each, the children of the country holding
+	// one or more of tokens (at most MaxMatchTokens) and (when f filters
+	// on cases) having a case passing f's filters, with which of the
+	// tokens each holds.
 	MatchTokens(ctx context.Context, country auth.Country, tokens [][]byte, f Query) ([]TokenMatch, error)
 	// ListChildren returns the ids of one page of the country's children
 	// with a case passing f's filters, newest first, and how many there are
@@ -206,11 +207,16 @@ type Token struct {
 	Hash []byte
 }
 
-// TokenMatch is a child holding a searched token.
+// TokenMatch is a child holding searched tokens: bit i of Tokens is
+// set when it holds tokens[i] of the MatchTokens call.
 type TokenMatch struct {
 	ChildID int64
-	Token   []byte
+	Tokens  uint64
 }
+
+// MaxMatchTokens is how many tokens one MatchTokens call takes: a bit
+// each in TokenMatch.Tokens, the sign bit left alone.
+const MaxMatchTokens = 63
 
 // Encoding is a child's linkage encoding, for duplicate detection.
 type Encoding struct {
