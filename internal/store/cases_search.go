@@ -51,8 +51,8 @@ func (tx casesTx) caseFilter(childID string, q cases.Query, args []any) (string,
 // tokens it holds as a bit set summed in the database: a common name
 // matches hundreds of children, most of them by two tokens (the name's
 // exact and phonetic ones), and a row per (child, token) was an eighth
-// of the node's CPU under load. The sum is of distinct values, so a
-// token held twice (under two kinds) counts once.
+// of the node's CPU under load. A token held twice (under two kinds)
+// counts once (dialect.bitOr).
 func (tx casesTx) MatchTokens(ctx context.Context, country auth.Country, tokens [][]byte, q cases.Query) ([]cases.TokenMatch, error) {
 	const op = "store: search tokens"
 	if len(tokens) == 0 {
@@ -64,7 +64,7 @@ func (tx casesTx) MatchTokens(ctx context.Context, country auth.Country, tokens 
 	var bit strings.Builder
 	args := make([]any, 0, 2*len(tokens)+4)
 	for i, t := range tokens {
-		fmt.Fprintf(&bit, " WHEN ? THEN %d", uint64(1)<<i)
+		fmt.Fprintf(&bit, " WHEN ? THEN CAST(%d AS BIGINT)", uint64(1)<<i)
 		args = append(args, t)
 	}
 	cond, args := inCountry("t.country", country, args)
@@ -72,7 +72,8 @@ func (tx casesTx) MatchTokens(ctx context.Context, country auth.Country, tokens 
 		args = append(args, t)
 	}
 	filter, args := tx.caseFilter("t.child_id", q, args)
-	rows, err := tx.query(ctx, `SELECT t.child_id, CAST(sum(DISTINCT CASE t.token`+bit.String()+` END) AS BIGINT) FROM child_tokens t
+	set := fmt.Sprintf(tx.db.d.bitOr, `CASE t.token`+bit.String()+` END`)
+	rows, err := tx.query(ctx, `SELECT t.child_id, CAST(`+set+` AS BIGINT) FROM child_tokens t
 		WHERE 1 = 1`+cond+` AND t.token IN (`+placeholders(len(tokens))+`)`+filter+` GROUP BY t.child_id`, args...)
 	if err != nil {
 		return nil, dbErr(err, op)

@@ -55,6 +55,11 @@ type dialect struct {
 	// the (country, id) index and then the table, two searches per row,
 	// rather than by the primary key alone.
 	notIndexed string
+	// bitOr aggregates BIGINT bit sets: PostgreSQL's bit_or; on SQLite,
+	// which has none, the sum of the distinct values, which is the same
+	// when each value is one bit (and slower on PostgreSQL, which sorts
+	// each group for DISTINCT).
+	bitOr string
 }
 
 var (
@@ -72,6 +77,7 @@ var (
 		Bool:        "INTEGER",
 		tableExists: `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`,
 		notIndexed:  "+",
+		bitOr:       "sum(DISTINCT %s)",
 	}
 	postgresDialect = &dialect{
 		Name:      DialectPostgres,
@@ -87,6 +93,7 @@ var (
 		// spells "child".
 		migrationLock: `SELECT pg_advisory_xact_lock(426953501796)`,
 		tableExists:   `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?`,
+		bitOr:         "bit_or(%s)",
 	}
 )
 
