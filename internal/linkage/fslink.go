@@ -270,6 +270,12 @@ func linkFS(set *dice.Set, o Options) (*Result, error) {
 	cluster := solveWith(set.Len(), func(a, b int32) float64 {
 		return prob(m.fs.weight(rs.at(a), rs.at(b), lv, nil))
 	}, pairs, solveOptions{threshold: o.Threshold, support: o.Support, minLink: o.MinLink, maxCluster: o.MaxCluster})
+	if d := slices.IndexFunc(m.fs.c.feats, func(f feature) bool { return f.kind == featDate }); d >= 0 {
+		y := m.fs.c.feats[d].segs[0]
+		cluster = resolveUndated(cluster, pairs, func(r int32) bool { return rs.pop[int(r)*rs.ns+y] == 0 }, func(a, b int32) float64 {
+			return prob(m.fs.weight(rs.at(a), rs.at(b), lv, nil))
+		}, solveOptions{threshold: o.Threshold, support: undatedSupport, minLink: o.MinLink, maxCluster: o.MaxCluster})
+	}
 	res := &Result{Pairs: pairs, Cluster: cluster, Model: m}
 	for _, c := range cluster {
 		res.Clusters = max(res.Clusters, int(c)+1)
@@ -458,4 +464,166 @@ func (m *fsModel) scoreCandidate(rs *recs, a, b int32, lv []uint8, minW, review 
 	}
 	pr := prob(wt)
 	return ScoredPair{A: a, B: b, Score: float32(pr)}, pr >= review
+}
+
+// undatedLow and undatedSupport are the best pair probability and the
+// mean probability over the cluster an undated record alone needs to join
+// the one cluster all its scored pairs lead to (resolveUndated): below
+// the match threshold, since no other child is in sight. Seed 1, field
+// preset: 0.3 and 0.3 gave F1 0.8083 with the ambiguity rule, 0.2 and 0.2
+// 0.8056 and 0.3 with the threshold's support 0.8049 without it (0.8048
+// with neither).
+const (
+	undatedLow     = 0.3
+	undatedSupport = 0.3
+)
+
+// resolveUndated revisits the records without a date of birth after
+// clustering; o.support is the mean probability over a cluster an undated
+// record alone needs to join it. A registration without a date has only
+// names, sex and citizenship, and among children of one origin many share
+// them.
+//
+//   - Ambiguity: an undated record in a cluster that also has a pair at
+//     least at the threshold with a dated record of another cluster (the
+//     solver kept the two apart: other children, or another date) could be
+//     either child; names alone cannot say which, so it is taken out of
+//     its cluster and its pairs are left for review. This removes false
+//     matches: two children of one common name joined through a record
+//     that names both.
+//   - A single candidate: an undated record left alone whose scored pairs
+//     (at least the review probability) all lead into one cluster (or one
+//     record) joins it when its best pair reaches undatedLow, below the
+//     match threshold, and the cluster supports it: no other child is in
+//     sight.
+//
+// Measured on the field preset, 20,000 children: seed 1 F1 0.8048 to
+// 0.8083, seed 2 0.8030 to 0.8063, seed 3 0.8076 to 0.8106 (precision up
+// two points, recall down one); mild seed 2 0.9138 to 0.9143, harsh
+// 0.5399 to 0.5420 (precision 0.69 to 0.75).
+func resolveUndated(cluster []int32, pairs []ScoredPair, undated func(int32) bool, score func(a, b int32) float64, o solveOptions) []int32 {
+	n := len(cluster)
+	// Cluster of each record, singletons numbered after the clusters.
+	root := slices.Clone(cluster)
+	next := int32(0)
+	for _, c := range cluster {
+		next = max(next, c+1)
+	}
+	for i, c := range root {
+		if c < 0 {
+			root[i] = next
+			next++
+		}
+	}
+	members := map[int32][]int32{}
+	for i, c := range root {
+		members[c] = append(members[c], int32(i))
+	}
+	// Pairs of each undated record.
+	adj := map[int32][]int32{}
+	for i, p := range pairs {
+		if undated(p.A) {
+			adj[p.A] = append(adj[p.A], int32(i))
+		}
+		if undated(p.B) {
+			adj[p.B] = append(adj[p.B], int32(i))
+		}
+	}
+	other := func(p ScoredPair, r int32) int32 {
+		if p.A == r {
+			return p.B
+		}
+		return p.A
+	}
+	recs := make([]int32, 0, len(adj))
+	for r := range adj {
+		recs = append(recs, r)
+	}
+	slices.Sort(recs)
+	// Ambiguity: a strong pair with a dated record of another cluster.
+	for _, r := range recs {
+		c := root[r]
+		if len(members[c]) < 2 {
+			continue
+		}
+		amb := false
+		for _, i := range adj[r] {
+			p := pairs[i]
+			x := other(p, r)
+			if root[x] != c && float64(p.Score) >= o.threshold && !undated(x) {
+				amb = true
+				break
+			}
+		}
+		if amb {
+			ms := members[c]
+			k := slices.Index(ms, r)
+			members[c] = slices.Delete(slices.Clone(ms), k, k+1)
+			root[r] = next
+			members[next] = []int32{r}
+			next++
+		}
+	}
+	// A single candidate: every pair of a record alone leads into one
+	// cluster.
+	for _, r := range recs {
+		if len(members[root[r]]) != 1 {
+			continue
+		}
+		target, best, one := int32(-1), 0.0, true
+		for _, i := range adj[r] {
+			p := pairs[i]
+			x := other(p, r)
+			if target >= 0 && root[x] != target {
+				one = false
+				break
+			}
+			target = root[x]
+			best = max(best, float64(p.Score))
+		}
+		ms := members[target]
+		if !one || target < 0 || best < undatedLow || len(ms)+1 > o.maxCluster {
+			continue
+		}
+		var sum float64
+		ok := true
+		for _, y := range ms {
+			s := score(r, y)
+			if s < o.minLink {
+				ok = false
+				break
+			}
+			sum += s
+		}
+		if !ok || sum < o.support*float64(len(ms)) {
+			continue
+		}
+		delete(members, root[r])
+		root[r] = target
+		members[target] = append(ms, r)
+	}
+	// Number clusters of two or more in order of their first record.
+	out := make([]int32, n)
+	num := map[int32]int32{}
+	for r := range n {
+		c := root[r]
+		if len(members[c]) < 2 {
+			out[r] = -1
+			continue
+		}
+		id, ok := num[c]
+		if !ok {
+			id = int32(len(num))
+			num[c] = id
+		}
+		out[r] = id
+	}
+	for i := range pairs {
+		p := &pairs[i]
+		p.Decision = Review
+		if out[p.A] >= 0 && out[p.A] == out[p.B] {
+			p.Decision = Match
+		}
+	}
+	return out
 }
