@@ -60,43 +60,57 @@ func TestCandidatesByYear(t *testing.T) {
 	}
 }
 
-// TestResolveUndated checks the two rules for records without a date of
-// birth after clustering: an undated record with a strong pair into
-// another cluster's dated record leaves its cluster, and an undated record
-// alone whose pairs all lead into one cluster joins it from undatedLow.
+// TestResolveUndated checks the two rules for records without a full date
+// of birth after clustering: an undated record with a strong pair into
+// another cluster's dated record leaves its cluster, and a record without
+// a full date alone whose pairs all lead into one cluster joins it from
+// undatedLow.
 func TestResolveUndated(t *testing.T) {
 	o := solveOptions{threshold: 0.45, support: undatedSupport, minLink: 0.01, maxCluster: 64}
 	tests := []struct {
-		name    string
-		cluster []int32
-		undated []int32
-		pairs   []ScoredPair
-		want    []int32
+		name     string
+		cluster  []int32
+		undated  []int32
+		yearOnly []int32
+		pairs    []ScoredPair
+		want     []int32
 	}{
 		{"ambiguous between two clusters",
-			[]int32{0, 0, 0, 1, 1}, []int32{2},
+			[]int32{0, 0, 0, 1, 1}, []int32{2}, nil,
 			[]ScoredPair{{A: 0, B: 1, Score: 0.9}, {A: 0, B: 2, Score: 0.9}, {A: 2, B: 3, Score: 0.6}, {A: 3, B: 4, Score: 0.9}},
 			[]int32{0, 0, -1, 1, 1}},
 		{"the other cluster's record undated too",
-			[]int32{0, 0, 0, 1, 1}, []int32{2, 3},
+			[]int32{0, 0, 0, 1, 1}, []int32{2, 3}, nil,
 			[]ScoredPair{{A: 0, B: 1, Score: 0.9}, {A: 0, B: 2, Score: 0.9}, {A: 2, B: 3, Score: 0.6}, {A: 3, B: 4, Score: 0.9}},
 			[]int32{0, 0, 0, 1, 1}},
 		{"the other pair below the threshold",
-			[]int32{0, 0, 0, 1, 1}, []int32{2},
+			[]int32{0, 0, 0, 1, 1}, []int32{2}, nil,
 			[]ScoredPair{{A: 0, B: 1, Score: 0.9}, {A: 0, B: 2, Score: 0.9}, {A: 2, B: 3, Score: 0.4}, {A: 3, B: 4, Score: 0.9}},
 			[]int32{0, 0, 0, 1, 1}},
 		{"a single candidate cluster",
-			[]int32{0, 0, -1}, []int32{2},
+			[]int32{0, 0, -1}, []int32{2}, nil,
 			[]ScoredPair{{A: 0, B: 1, Score: 0.9}, {A: 0, B: 2, Score: 0.35}, {A: 1, B: 2, Score: 0.3}},
 			[]int32{0, 0, 0}},
 		{"a single candidate too weak",
-			[]int32{0, 0, -1}, []int32{2},
+			[]int32{0, 0, -1}, []int32{2}, nil,
 			[]ScoredPair{{A: 0, B: 1, Score: 0.9}, {A: 0, B: 2, Score: 0.25}, {A: 1, B: 2, Score: 0.25}},
 			[]int32{0, 0, -1}},
 		{"two candidate clusters",
-			[]int32{0, 0, -1, 1, 1}, []int32{2},
+			[]int32{0, 0, -1, 1, 1}, []int32{2}, nil,
 			[]ScoredPair{{A: 0, B: 1, Score: 0.9}, {A: 0, B: 2, Score: 0.35}, {A: 2, B: 3, Score: 0.3}, {A: 3, B: 4, Score: 0.9}},
 			[]int32{0, 0, -1, 1, 1}},
+		{"a year only: no ambiguity",
+			[]int32{0, 0, 0, 1, 1}, nil, []int32{2},
+			[]ScoredPair{{A: 0, B: 1, Score: 0.9}, {A: 0, B: 2, Score: 0.9}, {A: 2, B: 3, Score: 0.6}, {A: 3, B: 4, Score: 0.9}},
+			[]int32{0, 0, 0, 1, 1}},
+		{"a year only: a single candidate cluster",
+			[]int32{0, 0, -1}, nil, []int32{2},
+			[]ScoredPair{{A: 0, B: 1, Score: 0.9}, {A: 0, B: 2, Score: 0.35}, {A: 1, B: 2, Score: 0.3}},
+			[]int32{0, 0, 0}},
+		{"a full date: no second look",
+			[]int32{0, 0, -1}, nil, nil,
+			[]ScoredPair{{A: 0, B: 1, Score: 0.9}, {A: 0, B: 2, Score: 0.35}, {A: 1, B: 2, Score: 0.3}},
+			[]int32{0, 0, -1}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -109,7 +123,16 @@ func TestResolveUndated(t *testing.T) {
 				}
 				return 0
 			}
-			got := resolveUndated(slices.Clone(tc.cluster), pairs, func(r int32) bool { return slices.Contains(tc.undated, r) }, score, o)
+			known := func(r int32) int {
+				switch {
+				case slices.Contains(tc.undated, r):
+					return knownNone
+				case slices.Contains(tc.yearOnly, r):
+					return knownYear
+				}
+				return knownFull
+			}
+			got := resolveUndated(slices.Clone(tc.cluster), pairs, known, score, o)
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("clusters %v, want %v", got, tc.want)
 			}
