@@ -25,8 +25,9 @@ import (
 // for the field-level model). It prints the time of each stage, the peak
 // memory of the process (VmHWM) and, for child, the recall of LSH blocking
 // against exhaustive comparison of a random sample of records with all
-// others (child-fields compares every pair whose names reach its floor: its
-// blocking misses nothing by construction).
+// others (child-fields uses no LSH: it compares every pair whose names
+// reach its floor among the records born at most two years apart, and
+// TestCandidatesByYear checks that it keeps exactly those pairs).
 func TestScale(t *testing.T) {
 	env := os.Getenv("CHILDCENTRE_SCALE")
 	if env == "" {
