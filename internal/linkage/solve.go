@@ -123,12 +123,18 @@ func solveWith(n int, score func(a, b int32) float64, pairs []ScoredPair, o solv
 		delete(members, cb)
 	}
 
-	// Number clusters of two or more in order of their first record.
-	cluster := make([]int32, n)
+	return numberClusters(root, func(c int32) bool { _, multi := members[c]; return multi }, pairs)
+}
+
+// numberClusters numbers the clusters of root (each record's cluster) for
+// which multi is true (two or more records) from 0 in order of their first
+// record, -1 for the records of the others, and sets the decision of every
+// pair.
+func numberClusters(root []int32, multi func(c int32) bool, pairs []ScoredPair) []int32 {
+	cluster := make([]int32, len(root))
 	num := map[int32]int32{}
-	for r := range n {
-		c := root[r]
-		if _, multi := members[c]; !multi {
+	for r, c := range root {
+		if !multi(c) {
 			cluster[r] = -1
 			continue
 		}
