@@ -55,10 +55,8 @@ type dialect struct {
 	// the (country, id) index and then the table, two searches per row,
 	// rather than by the primary key alone.
 	notIndexed string
-	// bitOr aggregates BIGINT bit sets: PostgreSQL's bit_or; on SQLite,
-	// which has none, the sum of the distinct values, which is the same
-	// when each value is one bit (and slower on PostgreSQL, which sorts
-	// each group for DISTINCT).
+	// bitOr aggregates BIGINT bit sets (PostgreSQL's bit_or); empty on
+	// SQLite, which has no such aggregate.
 	bitOr string
 }
 
@@ -77,7 +75,6 @@ var (
 		Bool:        "INTEGER",
 		tableExists: `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`,
 		notIndexed:  "+",
-		bitOr:       "sum(DISTINCT %s)",
 	}
 	postgresDialect = &dialect{
 		Name:      DialectPostgres,
