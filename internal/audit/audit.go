@@ -52,18 +52,11 @@ type Filter struct {
 	Offset  int
 }
 
-// BatchAppender appends many records at once, in order, as Appender appends
-// one: for bulk acts such as an import, whose every created record must have
-// its own creation entry (CheckCreations).
-type BatchAppender interface {
-	AppendAuditBatch(ctx context.Context, rs []Record) error
-}
-
-// AppendAll appends rs through ap, in one batch when ap can.
+// AppendAll appends rs through ap, in order: for bulk acts such as an
+// import, whose every created record must have its own creation entry
+// (CheckCreations). The store inserts a transaction's entries together
+// at its commit, so one call each costs no round trip.
 func AppendAll(ctx context.Context, ap Appender, rs []Record) error {
-	if b, ok := ap.(BatchAppender); ok {
-		return b.AppendAuditBatch(ctx, rs)
-	}
 	for _, r := range rs {
 		if err := ap.AppendAudit(ctx, r); err != nil {
 			return err

@@ -85,10 +85,11 @@ type Tx interface {
 	// Changes reads an entity's history, newest first.
 	Changes(ctx context.Context, country auth.Country, entity string, id int64) ([]*Change, error)
 
-	// MatchTokens returns, once each, the children of the country holding
-	// one or more of tokens (at most MaxMatchTokens) and (when f filters
-	// on cases) having a case passing f's filters, with which of the
-	// tokens each holds.
+	// MatchTokens returns the children of the country holding one or
+	// more of tokens (at most MaxMatchTokens) and (when f filters on
+	// cases) having a case passing f's filters, with which of the tokens
+	// each holds. A child may come more than once, each time with some
+	// of its tokens: the caller ors them.
 	MatchTokens(ctx context.Context, country auth.Country, tokens [][]byte, f Query) ([]TokenMatch, error)
 	// ListChildren returns the ids of one page of the country's children
 	// with a case passing f's filters, newest first, and how many there are

@@ -23,47 +23,24 @@ var (
 
 const auditColumns = `seq, time, actor, role, country, action, target, outcome, addr, detail, prev, hash`
 
+var auditColumnList = strings.Split(strings.ReplaceAll(auditColumns, " ", ""), ",")
+
 // AppendAudit chains r onto the audit log inside tx, so that the record
-// commits or rolls back with the act it records. In a transaction of the
-// group commit (every Update) the entry is inserted with the batch's
-// others just before the commit (audit_defer.go); otherwise it is
-// inserted at once, locking the chain head until the transaction ends
-// (on SQLite the single writer already holds every lock). A zero r.Time
-// is set from the store's clock.
+// commits or rolls back with the act it records: the entry is inserted
+// with the transaction's others just before the commit (audit_defer.go).
+// A zero r.Time is set from the store's clock.
 func (tx *Tx) AppendAudit(ctx context.Context, r audit.Record) error {
 	const op = "store: append audit"
 	if tx.db.chain == nil {
 		return errs.Wrap(errNoChain, op)
 	}
-	if !tx.write {
+	if tx.audit == nil {
 		return errs.Wrap(errReadOnlyAudit, op)
 	}
 	if r.Time.IsZero() {
 		r.Time = tx.Now()
 	}
-	if tx.audit != nil {
-		return tx.appendDeferred(ctx, r)
-	}
-	var seq int64
-	var head []byte
-	err := tx.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+tx.db.d.forUpdate).Scan(&seq, &head)
-	if err != nil {
-		return dbErr(err, op)
-	}
-	if seq > 0 && len(head) != audit.HashSize {
-		return errs.Wrap(errHeadCorrupt, op)
-	}
-	e := tx.db.chain.Link(seq+1, head, r)
-	_, err = tx.exec(ctx, `INSERT INTO audit_log (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, tx.t(e.Time), e.Actor, e.Role, e.Country, e.Action, e.Target, e.Outcome, e.Addr, e.Detail, e.Prev, e.Hash)
-	if err != nil {
-		return dbErr(err, op)
-	}
-	n, err := tx.execN(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash)
-	if err == nil && n != 1 {
-		err = errors.New("audit_head row missing")
-	}
-	return dbErr(err, op)
+	return tx.appendDeferred(ctx, r)
 }
 
 // AppendAudit appends r in a transaction of its own, for acts that write

@@ -8,23 +8,24 @@ import (
 	"github.com/cbss-egcc/childcentre/internal/errs"
 )
 
-// Deferred audit entries. A write transaction shared by a batch of
-// writers (group.go) chains its audit entries in memory and inserts them
-// with one multi-row INSERT and one update of the head just before it
-// commits. Appending an entry one statement at a time cost three round
-// trips (lock the head, insert, move the head) for every audited act,
-// and a search — audited, and two thirds of the load — then needed a
-// savepoint only for them: on PostgreSQL the database's own CPU was as
-// large as the node's. The entries still commit or roll back with the
-// act they record: they are in the same transaction, and a writer that
-// fails takes its entries out of the batch's list (restore).
+// Deferred audit entries. A write transaction (every Update is one of
+// the group commit, group.go) chains its audit entries in memory and
+// inserts them with multi-row INSERTs and one update of the head just
+// before it commits. Appending an entry one statement at a time cost
+// three round trips (lock the head, insert, move the head) for every
+// audited act, and a search — audited, and two thirds of the load — then
+// needed a savepoint only for them: on PostgreSQL the database's own CPU
+// was as large as the node's. The entries still commit or roll back with
+// the act they record: they are in the same transaction, and a writer
+// that fails takes its entries out of the batch's list (restore).
 //
 // The head is read and locked once per batch, at the first entry; on
 // SQLite the single write connection already holds every lock.
 
 // auditFlushAt bounds the entries held in memory: an act appending more
-// (AppendAuditBatch, an import) has them inserted as it goes.
-const auditFlushAt = 256
+// (an import records two entries per registration) has them inserted as
+// it goes, one full INSERT at a time.
+var auditFlushAt = maxArgs / len(auditColumnList)
 
 // auditBuf is the audit state of one write transaction.
 type auditBuf struct {

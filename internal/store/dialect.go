@@ -55,9 +55,6 @@ type dialect struct {
 	// the (country, id) index and then the table, two searches per row,
 	// rather than by the primary key alone.
 	notIndexed string
-	// bitOr aggregates BIGINT bit sets (PostgreSQL's bit_or); empty on
-	// SQLite, which has no such aggregate.
-	bitOr string
 }
 
 var (
@@ -90,7 +87,6 @@ var (
 		// spells "child".
 		migrationLock: `SELECT pg_advisory_xact_lock(426953501796)`,
 		tableExists:   `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?`,
-		bitOr:         "bit_or(%s)",
 	}
 )
 

@@ -32,7 +32,7 @@ func testGroupCommitAudit(t *testing.T, db *DB) {
 	}
 	errBad := errors.New("bad")
 	// What writer i does, by i%8, and how many entries it leaves.
-	const many = auditFlushAt + 44 // flushed while the writer runs
+	many := auditFlushAt + 44 // flushed while the writer runs
 	kinds := []struct {
 		desc string
 		want int
@@ -65,7 +65,7 @@ func testGroupCommitAudit(t *testing.T, db *DB) {
 			for j := range recs {
 				recs[j] = rec(i, j)
 			}
-			return tx.AppendAuditBatch(ctx, recs)
+			return audit.AppendAll(ctx, tx, recs)
 		}},
 		{"many entries, then fails", 0, func(tx *Tx, i int) error {
 			for j := range many { // one by one: flushed half-way
@@ -88,7 +88,7 @@ func testGroupCommitAudit(t *testing.T, db *DB) {
 			return tx.AppendAudit(ctx, rec(i, 1))
 		}},
 	}
-	const writers = 160
+	const writers = 80
 	var wg sync.WaitGroup
 	results := make([]error, writers)
 	for i := range writers {

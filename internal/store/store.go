@@ -226,7 +226,7 @@ func (db *DB) openPostgres(ctx context.Context, raw string, conns int) error {
 		return errs.Field("database", "the PostgreSQL URL is not valid")
 	}
 	// Two pools: Update's transactions, and View's statements, which run
-	// outside a transaction (tx.go, run1) on connections the server
+	// outside a transaction (tx.go, view) on connections the server
 	// keeps read-only (default_transaction_read_only), so that a write
 	// in a View fails as it did in a read-only transaction.
 	rcfg := cfg.Copy()

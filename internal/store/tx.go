@@ -25,7 +25,7 @@ import (
 // and its tables in a new migration. An act spanning domains can wrap the
 // same *Tx in both adapters.
 type Tx struct {
-	tx    conn // the transaction; on PostgreSQL a View's is the pool (run1)
+	tx    conn // the transaction; on PostgreSQL a View's is the pool (view)
 	db    *DB
 	write bool
 	// detached: the transaction is shared by a batch of writers on
@@ -72,24 +72,17 @@ func (tx *Tx) begin() {
 // DB.AppendAudit) itself: it would wait for ever for the batch it is in.
 // Use the *Tx it is given.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, true, fn)
+	return db.settle(true, db.groupUpdate(ctx, fn))
 }
 
 // View runs fn in a read-only transaction, on the read pool. Acts that must
 // be audited (reads of sensitive records included) need Update: an audit
 // record is a write. On PostgreSQL fn's statements run on the pool
-// outside a transaction (run1): each sees the data committed when it
+// outside a transaction (view): each sees the data committed when it
 // starts, as it would in a transaction at READ COMMITTED, on a
 // connection the server keeps read-only.
 func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, false, fn)
-}
-
-func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) error {
-	if write {
-		return db.settle(write, db.groupUpdate(ctx, fn))
-	}
-	return db.settle(write, db.run1(ctx, write, fn))
+	return db.settle(false, db.view(ctx, fn))
 }
 
 // conn runs statements: a *sql.Tx, or for a View on PostgreSQL the
@@ -100,8 +93,11 @@ type conn interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func (db *DB) run1(ctx context.Context, write bool, fn func(*Tx) error) (err error) {
-	if !write && db.d == postgresDialect {
+// view runs fn for View: in a read-only transaction of the read pool on
+// SQLite (one snapshot for all of fn), on the read pool itself on
+// PostgreSQL.
+func (db *DB) view(ctx context.Context, fn func(*Tx) error) (err error) {
+	if db.d == postgresDialect {
 		// PostgreSQL reads committed data statement by statement inside
 		// a transaction as well (READ COMMITTED, its default and ours):
 		// a read-only transaction gave a View nothing but one connection
@@ -110,22 +106,18 @@ func (db *DB) run1(ctx context.Context, write bool, fn func(*Tx) error) (err err
 		// server keeps read-only.
 		return fn(&Tx{tx: db.read, db: db})
 	}
-	pool, opts := db.write, &sql.TxOptions{}
-	if !write {
-		pool, opts.ReadOnly = db.read, true
-	}
-	stx, err := pool.BeginTx(ctx, opts)
+	stx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return dbErr(err, "store: begin transaction")
 	}
 	done := false
 	defer func() {
 		if !done {
-			// fn panicked: leave nothing half-written, then let it unwind.
+			// fn panicked: end the transaction, then let it unwind.
 			_ = stx.Rollback()
 		}
 	}()
-	err = fn(&Tx{tx: stx, db: db, write: write})
+	err = fn(&Tx{tx: stx, db: db})
 	done = true
 	if err != nil {
 		if rerr := stx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
