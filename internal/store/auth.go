@@ -37,8 +37,7 @@ func (s *AuthStore) View(ctx context.Context, fn func(auth.Tx) error) error {
 func (s *AuthStore) SessionUser(ctx context.Context, tokenHash []byte) (*auth.Session, *auth.User, error) {
 	var sess auth.Session
 	var stage string
-	row := s.db.read.QueryRowContext(ctx, s.db.d.rebind(`SELECT s.id, s.token_hash, s.user_id, s.stage, s.created_at,
-		s.last_seen_at, s.addr, `+userColumnsOf("u")+` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`), tokenHash)
+	row := s.db.read.QueryRowContext(ctx, s.db.d.rebind(sessionUserQuery), tokenHash)
 	u, err := scanUser(prefixScan{row, []any{&sess.ID, &sess.TokenHash, &sess.UserID, &stage,
 		scanTime{&sess.CreatedAt}, scanTime{&sess.LastSeenAt}, &sess.Addr}})
 	if err != nil {
@@ -59,14 +58,16 @@ func (p prefixScan) Scan(dest ...any) error {
 	return p.row.Scan(append(p.pre[:len(p.pre):len(p.pre)], dest...)...)
 }
 
-// userColumnsOf is userColumns qualified by the alias of the users table.
-func userColumnsOf(alias string) string {
+// sessionUserQuery reads a session and its user (userColumns, each
+// qualified by the users table's alias).
+var sessionUserQuery = func() string {
 	cols := strings.Split(userColumns, ",")
 	for i, c := range cols {
-		cols[i] = alias + "." + strings.TrimSpace(c)
+		cols[i] = "u." + strings.TrimSpace(c)
 	}
-	return strings.Join(cols, ", ")
-}
+	return `SELECT s.id, s.token_hash, s.user_id, s.stage, s.created_at, s.last_seen_at, s.addr, ` +
+		strings.Join(cols, ", ") + ` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`
+}()
 
 // authTx is a transaction seen as an auth.Tx.
 type authTx struct{ *Tx }

@@ -230,18 +230,17 @@ func (tx casesTx) readChildParts(ctx context.Context, recs []*cases.ChildRecord)
 	return dbErr(rows.Err(), op)
 }
 
-// Summaries implements cases.Tx: two queries of the few columns a list of
-// results shows. A page of 25 results read whole took five queries (the
-// children, their aliases, assessments, cases and forms of exploitation)
-// and opened every sealed column; that was a fifth of the node's CPU
-// under the mixed load (issue 10, performance).
+// Summaries implements cases.Tx: one statement of the few columns a list
+// of results shows, each child once per case. A page of 25 results read
+// whole took five queries (the children, their aliases, assessments,
+// cases and forms of exploitation) and opened every sealed column; that
+// was a fifth of the node's CPU under the mixed load (issue 10,
+// performance).
 func (tx casesTx) Summaries(ctx context.Context, country auth.Country, ids []int64) ([]*cases.ChildRecord, []*cases.CaseRecord, error) {
 	const op = "store: read summaries"
 	if len(ids) == 0 {
 		return nil, nil, nil
 	}
-	// One statement, each child once per case: two round trips were a
-	// fifth of a search's on PostgreSQL.
 	var args []any
 	kcond, args := inCountry("k.country", country, args)
 	args = append(args, int64Args(ids)...)
