@@ -267,9 +267,8 @@ func linkFS(set *dice.Set, o Options) (*Result, error) {
 		pairs = m.candidatePairs(set, rs, o.Workers)
 	}
 	lv := make([]uint8, len(m.fs.c.feats))
-	cluster := solveWith(set.Len(), func(a, b int32) float64 {
-		return prob(m.fs.weight(rs.at(a), rs.at(b), lv, nil))
-	}, pairs, solveOptions{threshold: o.Threshold, support: o.Support, minLink: o.MinLink, maxCluster: o.MaxCluster})
+	score := func(a, b int32) float64 { return prob(m.fs.weight(rs.at(a), rs.at(b), lv, nil)) }
+	cluster := solveWith(set.Len(), score, pairs, solveOptions{threshold: o.Threshold, support: o.Support, minLink: o.MinLink, maxCluster: o.MaxCluster})
 	if d := slices.IndexFunc(m.fs.c.feats, func(f feature) bool { return f.kind == featDate }); d >= 0 {
 		year, day := m.fs.c.feats[d].segs[0], m.fs.c.feats[d].segs[1]
 		known := func(r int32) int {
@@ -281,9 +280,8 @@ func linkFS(set *dice.Set, o Options) (*Result, error) {
 			}
 			return knownFull
 		}
-		cluster = resolveUndated(cluster, pairs, known, func(a, b int32) float64 {
-			return prob(m.fs.weight(rs.at(a), rs.at(b), lv, nil))
-		}, solveOptions{threshold: o.Threshold, support: undatedSupport, minLink: o.MinLink, maxCluster: o.MaxCluster})
+		cluster = resolveUndated(cluster, pairs, known, score,
+			solveOptions{threshold: o.Threshold, support: undatedSupport, minLink: o.MinLink, maxCluster: o.MaxCluster})
 	}
 	res := &Result{Pairs: pairs, Cluster: cluster, Model: m}
 	for _, c := range cluster {
