@@ -9,19 +9,8 @@ import (
 // the child-fields schema, and that a model without layout sees every
 // record as dated (no second look for the child schema).
 func TestDateKnown(t *testing.T) {
-	fields := fieldsSchema(t)
-	fm, err := NewModel(fields.EncodedBits()/64, fields.Options())
-	if err != nil {
-		t.Fatal(err)
-	}
-	child, ok := BuiltinSchema("child")
-	if !ok {
-		t.Fatal("no child schema")
-	}
-	cm, err := NewModel(child.EncodedBits()/64, child.Options())
-	if err != nil {
-		t.Fatal(err)
-	}
+	fields, child := fieldsSchema(t), childSchema(t)
+	fm, cm := schemaModel(t, fields), schemaModel(t, child)
 	tests := []struct {
 		name, dob, est string
 		fields, child  DateKnown
@@ -71,16 +60,7 @@ func encodeRowsOf(t *testing.T, s *Schema, rows ...[]string) [][]uint64 {
 // undatedSupport for the mean, none below the minimum link, within the
 // maximum cluster size; never for a model without layout.
 func TestCanJoinUndated(t *testing.T) {
-	fields := fieldsSchema(t)
-	fm, err := NewModel(fields.EncodedBits()/64, fields.Options())
-	if err != nil {
-		t.Fatal(err)
-	}
-	child, _ := BuiltinSchema("child")
-	cm, err := NewModel(child.EncodedBits()/64, child.Options())
-	if err != nil {
-		t.Fatal(err)
-	}
+	fm, cm := schemaModel(t, fieldsSchema(t)), schemaModel(t, childSchema(t))
 	full := make([]float64, fm.Options().MaxCluster)
 	for i := range full {
 		full[i] = 0.9
@@ -112,4 +92,14 @@ func TestCanJoinUndated(t *testing.T) {
 	if fm.CanJoin([]float64{0.35, 0.3}) {
 		t.Error("CanJoin admits the undated rule's case: the test shows nothing")
 	}
+}
+
+// schemaModel returns the default model of schema s.
+func schemaModel(t *testing.T, s *Schema) *Model {
+	t.Helper()
+	m, err := NewModel(s.EncodedBits()/64, s.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
