@@ -3,6 +3,7 @@ package hub
 import (
 	"cmp"
 	"context"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -217,34 +218,14 @@ func (s *Service) place(ctx context.Context, tx Tx, j *job, delta []Change) (int
 		return 0, nil
 	}
 	rec := cur[0]
-	scores := map[int64]float64{}
-	for _, c := range j.cands {
-		id, _ := strconv.ParseInt(c.Ref, 10, 64)
-		scores[id] = c.Score
+	scores, err := s.candidateScores(j.f, rec, j.cands, delta)
+	if err != nil {
+		return 0, err
 	}
-	// What was indexed after the scan: score it here.
-	for _, c := range delta {
-		delete(scores, c.ID)
-		if c.Record == nil || c.Record.KeyID != rec.KeyID {
-			continue
-		}
-		f, err := s.words(c.Record.Filter)
-		if err != nil {
-			return 0, err
-		}
-		if sc := s.model.Score(j.f, f); s.model.IsReview(sc) {
-			scores[c.ID] = sc
-		}
-	}
-	delete(scores, rec.ID)
 	if len(scores) == 0 {
 		return 0, s.reconcile(ctx, tx, []int64{rec.ID}, 0)
 	}
-	ids := make([]int64, 0, len(scores))
-	for id := range scores {
-		ids = append(ids, id)
-	}
-	others, err := tx.Records(ctx, ids)
+	others, err := tx.Records(ctx, slices.Collect(maps.Keys(scores)))
 	if err != nil {
 		return 0, err
 	}
@@ -310,12 +291,40 @@ func (s *Service) place(ctx context.Context, tx Tx, j *job, delta []Change) (int
 		}
 		hits = n
 	}
-	if known != linkage.DateNone {
-		if err := s.unsettle(ctx, tx, rec, others, scores); err != nil {
-			return 0, err
+	if err := s.unsettle(ctx, tx, rec, known, others, scores); err != nil {
+		return 0, err
+	}
+	n, err := s.settleLone(ctx, tx, rec, others, delta)
+	if err != nil {
+		return 0, err
+	}
+	return hits + n, s.reconcile(ctx, tx, []int64{rec.ID}, 0)
+}
+
+// candidateScores returns the candidates of rec (filter f) by record id
+// with their scores: those of the index's scan, cands, with what was
+// indexed after the scan (delta) scored here.
+func (s *Service) candidateScores(f []uint64, rec *Record, cands []linkage.Candidate, delta []Change) (map[int64]float64, error) {
+	scores := map[int64]float64{}
+	for _, c := range cands {
+		id, _ := strconv.ParseInt(c.Ref, 10, 64)
+		scores[id] = c.Score
+	}
+	for _, c := range delta {
+		delete(scores, c.ID)
+		if c.Record == nil || c.Record.KeyID != rec.KeyID {
+			continue
+		}
+		g, err := s.words(c.Record.Filter)
+		if err != nil {
+			return nil, err
+		}
+		if sc := s.model.Score(f, g); s.model.IsReview(sc) {
+			scores[c.ID] = sc
 		}
 	}
-	return hits, s.reconcile(ctx, tx, []int64{rec.ID}, 0)
+	delete(scores, rec.ID)
+	return scores, nil
 }
 
 // target is a cluster (or a lone record) a new record may join: o is the

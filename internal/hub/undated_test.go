@@ -2,6 +2,7 @@ package hub_test
 
 import (
 	"context"
+	"encoding/binary"
 	"math"
 	"testing"
 	"time"
@@ -76,23 +77,24 @@ func clusterOf(t *testing.T, db *store.DB, r synth.Record) int64 {
 	return c
 }
 
+// words returns r's filter as the hub reads it.
+func words(t *testing.T, enc *hubtest.Encoder, r synth.Record) []uint64 {
+	t.Helper()
+	b, err := enc.Encode(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := make([]uint64, len(b)/8)
+	for i := range f {
+		f[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	return f
+}
+
 // score returns the hub model's score of a and b.
 func score(t *testing.T, h *hub.Service, enc *hubtest.Encoder, a, b synth.Record) float64 {
 	t.Helper()
-	words := func(r synth.Record) []uint64 {
-		f, err := enc.Encode(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := make([]uint64, len(f)/8)
-		for i := range w {
-			for k := range 8 {
-				w[i] |= uint64(f[8*i+k]) << (8 * k)
-			}
-		}
-		return w
-	}
-	return h.Model().Score(words(a), words(b))
+	return h.Model().Score(words(t, enc, a), words(t, enc, b))
 }
 
 // TestUndatedSingleCandidate: a record without a full date that CanJoin
@@ -293,4 +295,44 @@ func TestUndatedKeptOnRegroup(t *testing.T) {
 			t.Errorf("%d hits issued, want 3", health.HitsIssued)
 		}
 	})
+}
+
+// TestUndatedFirstJoinsLater: a record without a full date that arrived
+// first, alone, joins when a later arrival leaves all its candidates in
+// one place, as it would have had it come last; and leaves again when a
+// still later one is a candidate elsewhere, its hits withdrawn.
+func TestUndatedFirstJoinsLater(t *testing.T) {
+	d1, d2 := child("SE", "1", "2009-03-14", false), child("FI", "1", "2009-03-14", false)
+	other := child("DE", "1", "2011-06-20", false)
+	u := child("PL", "1", "", false)
+	tests := []struct {
+		name   string
+		later  []synth.Record
+		joined bool
+		hits   int // the undated record's
+	}{
+		{"one dated record", []synth.Record{d1}, true, 1},
+		{"then a second joins them", []synth.Record{d1, d2}, true, 2},
+		{"two children", []synth.Record{d1, other}, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				enc := hubtest.NewEncoderOf(t, hubtest.FieldsSchema(t))
+				h := fieldsHub(t, db, enc, 0)
+				place(t, h, enc, u)
+				place(t, h, enc, tt.later...)
+				c, got := clusterOf(t, db, d1), clusterOf(t, db, u)
+				if tt.joined && (got == 0 || got != c) {
+					t.Errorf("the undated record is in cluster %d, the dated one in %d", got, c)
+				}
+				if !tt.joined && got != 0 {
+					t.Errorf("the undated record is in cluster %d, want alone", got)
+				}
+				if n := len(hits(t, h, u.Country)); n != tt.hits {
+					t.Errorf("%d hit notices for the undated record, want %d", n, tt.hits)
+				}
+			})
+		})
+	}
 }
