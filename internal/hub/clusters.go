@@ -41,13 +41,11 @@ func (s *Service) detach(ctx context.Context, tx Tx, r *Record) error {
 }
 
 // regroup splits members (in id order) into groups every record of which
-// the solver's rule admits with the others; the first group of two or more
-// keeps the cluster id, lone records are alone (cluster 0).
+// the solver's rule admits with the others, and a record without a full
+// date left alone joins the one group its pairs lead to (settleUndated);
+// the first group of two or more keeps the cluster id, lone records are
+// alone (cluster 0).
 func (s *Service) regroup(ctx context.Context, tx Tx, cluster int64, members []*Record) error {
-	type group struct {
-		recs [][]uint64
-		ids  []int64
-	}
 	var groups []*group
 	for _, m := range members {
 		f, err := s.words(m.Filter)
@@ -70,8 +68,12 @@ func (s *Service) regroup(ctx context.Context, tx Tx, cluster int64, members []*
 			groups = append(groups, &group{recs: [][]uint64{f}, ids: []int64{m.ID}})
 		}
 	}
+	s.settleUndated(groups)
 	kept := false
 	for _, g := range groups {
+		if len(g.ids) == 0 {
+			continue // joined another group
+		}
 		id := int64(0)
 		if len(g.ids) > 1 {
 			if !kept {

@@ -3,6 +3,7 @@ package hub
 import (
 	"cmp"
 	"context"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -217,34 +218,14 @@ func (s *Service) place(ctx context.Context, tx Tx, j *job, delta []Change) (int
 		return 0, nil
 	}
 	rec := cur[0]
-	scores := map[int64]float64{}
-	for _, c := range j.cands {
-		id, _ := strconv.ParseInt(c.Ref, 10, 64)
-		scores[id] = c.Score
+	scores, err := s.candidateScores(j.f, rec, j.cands, delta)
+	if err != nil {
+		return 0, err
 	}
-	// What was indexed after the scan: score it here.
-	for _, c := range delta {
-		delete(scores, c.ID)
-		if c.Record == nil || c.Record.KeyID != rec.KeyID {
-			continue
-		}
-		f, err := s.words(c.Record.Filter)
-		if err != nil {
-			return 0, err
-		}
-		if sc := s.model.Score(j.f, f); s.model.IsReview(sc) {
-			scores[c.ID] = sc
-		}
-	}
-	delete(scores, rec.ID)
 	if len(scores) == 0 {
 		return 0, s.reconcile(ctx, tx, []int64{rec.ID}, 0)
 	}
-	ids := make([]int64, 0, len(scores))
-	for id := range scores {
-		ids = append(ids, id)
-	}
-	others, err := tx.Records(ctx, ids)
+	others, err := tx.Records(ctx, slices.Collect(maps.Keys(scores)))
 	if err != nil {
 		return 0, err
 	}
@@ -255,66 +236,155 @@ func (s *Service) place(ctx context.Context, tx Tx, j *job, delta []Change) (int
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
+	// Records without a date of birth, or with a year only, get the batch
+	// link's second look (undated.go): an undated record with a strong
+	// pair in another cluster stays alone, one that CanJoin admits nowhere
+	// joins the one cluster all its candidates lead to under the
+	// single-candidate rule.
+	known := s.model.DateKnown(j.f)
 	tried := map[int64]bool{}
 	hits := 0
+	var refused *target // the last cluster (or lone record) CanJoin refused
+	placed := false
 	for _, o := range others {
 		if o.KeyID != rec.KeyID {
 			continue
 		}
-		members := []*Record{o}
+		t := &target{o: o, members: []*Record{o}}
 		if o.Cluster != 0 {
 			if tried[o.Cluster] {
 				continue
 			}
 			tried[o.Cluster] = true
-			if members, err = tx.ClusterMembers(ctx, o.Cluster); err != nil {
+			if t.members, err = tx.ClusterMembers(ctx, o.Cluster); err != nil {
 				return 0, err
 			}
 		}
-		ms := make([]float64, len(members))
-		for i, m := range members {
-			f, err := s.words(m.Filter)
+		if t.scores, err = s.scoreMembers(j.f, t.members); err != nil {
+			return 0, err
+		}
+		if !s.model.CanJoin(t.scores) {
+			refused = t
+			continue
+		}
+		if known == linkage.DateNone {
+			amb, err := s.ambiguous(rec, t, others, scores)
 			if err != nil {
 				return 0, err
 			}
-			ms[i] = s.model.Score(j.f, f)
-		}
-		if !s.model.CanJoin(ms) {
-			continue
-		}
-		cluster := o.Cluster
-		if cluster == 0 {
-			if cluster, err = tx.NewCluster(ctx, s.now()); err != nil {
-				return 0, err
-			}
-			if err := tx.SetCluster(ctx, []int64{o.ID}, cluster); err != nil {
-				return 0, err
+			if amb {
+				placed = true // alone: it could be either child
+				break
 			}
 		}
-		if err := tx.SetCluster(ctx, []int64{rec.ID}, cluster); err != nil {
+		n, err := s.join(ctx, tx, rec, t)
+		if err != nil {
 			return 0, err
 		}
-		rec.Cluster = cluster
-		// Notices go out when the cluster first spans the record's
-		// country: to the record's node and each other country's.
-		known := false
-		for _, m := range members {
-			known = known || m.Country == rec.Country
-		}
-		if !known {
-			for i, m := range members {
-				ok, err := s.hit(ctx, tx, rec, m, ms[i])
-				if err != nil {
-					return 0, err
-				}
-				if ok {
-					hits++
-				}
-			}
-		}
+		hits, placed = n, true
 		break
 	}
-	return hits, s.reconcile(ctx, tx, []int64{rec.ID}, 0)
+	if !placed && known < linkage.DateFull && refused != nil && oneTarget(rec, others) && s.model.CanJoinUndated(refused.scores) {
+		n, err := s.join(ctx, tx, rec, refused)
+		if err != nil {
+			return 0, err
+		}
+		hits = n
+	}
+	if err := s.unsettle(ctx, tx, rec, known, others, scores); err != nil {
+		return 0, err
+	}
+	n, err := s.settleLone(ctx, tx, rec, others, delta)
+	if err != nil {
+		return 0, err
+	}
+	return hits + n, s.reconcile(ctx, tx, []int64{rec.ID}, 0)
+}
+
+// candidateScores returns the candidates of rec (filter f) by record id
+// with their scores: those of the index's scan, cands, with what was
+// indexed after the scan (delta) scored here.
+func (s *Service) candidateScores(f []uint64, rec *Record, cands []linkage.Candidate, delta []Change) (map[int64]float64, error) {
+	scores := map[int64]float64{}
+	for _, c := range cands {
+		id, _ := strconv.ParseInt(c.Ref, 10, 64)
+		scores[id] = c.Score
+	}
+	for _, c := range delta {
+		delete(scores, c.ID)
+		if c.Record == nil || c.Record.KeyID != rec.KeyID {
+			continue
+		}
+		g, err := s.words(c.Record.Filter)
+		if err != nil {
+			return nil, err
+		}
+		if sc := s.model.Score(f, g); s.model.IsReview(sc) {
+			scores[c.ID] = sc
+		}
+	}
+	delete(scores, rec.ID)
+	return scores, nil
+}
+
+// target is a cluster (or a lone record) a new record may join: o is the
+// candidate through which it was found, members the cluster's records
+// (o alone for a lone record), scores the new record's against each.
+type target struct {
+	o       *Record
+	members []*Record
+	scores  []float64
+}
+
+// scoreMembers scores f against each of members.
+func (s *Service) scoreMembers(f []uint64, members []*Record) ([]float64, error) {
+	ms := make([]float64, len(members))
+	for i, m := range members {
+		g, err := s.words(m.Filter)
+		if err != nil {
+			return nil, err
+		}
+		ms[i] = s.model.Score(f, g)
+	}
+	return ms, nil
+}
+
+// join puts rec into t's cluster (a new one with a lone record) and issues
+// the hits that follow: when the cluster first spans the record's country,
+// to the record's node and each other country's. It reports the number of
+// hits issued.
+func (s *Service) join(ctx context.Context, tx Tx, rec *Record, t *target) (int, error) {
+	cluster := t.o.Cluster
+	if cluster == 0 {
+		var err error
+		if cluster, err = tx.NewCluster(ctx, s.now()); err != nil {
+			return 0, err
+		}
+		if err := tx.SetCluster(ctx, []int64{t.o.ID}, cluster); err != nil {
+			return 0, err
+		}
+		t.o.Cluster = cluster
+	}
+	if err := tx.SetCluster(ctx, []int64{rec.ID}, cluster); err != nil {
+		return 0, err
+	}
+	rec.Cluster = cluster
+	for _, m := range t.members {
+		if m.Country == rec.Country {
+			return 0, nil
+		}
+	}
+	hits := 0
+	for i, m := range t.members {
+		ok, err := s.hit(ctx, tx, rec, m, t.scores[i])
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			hits++
+		}
+	}
+	return hits, nil
 }
 
 // hit issues the hit of a and b unless one is not shareable, a node

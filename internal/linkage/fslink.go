@@ -269,17 +269,8 @@ func linkFS(set *dice.Set, o Options) (*Result, error) {
 	lv := make([]uint8, len(m.fs.c.feats))
 	score := func(a, b int32) float64 { return prob(m.fs.weight(rs.at(a), rs.at(b), lv, nil)) }
 	cluster := solveWith(set.Len(), score, pairs, solveOptions{threshold: o.Threshold, support: o.Support, minLink: o.MinLink, maxCluster: o.MaxCluster})
-	if d := slices.IndexFunc(m.fs.c.feats, func(f feature) bool { return f.kind == featDate }); d >= 0 {
-		year, day := m.fs.c.feats[d].segs[0], m.fs.c.feats[d].segs[1]
-		known := func(r int32) int {
-			switch {
-			case rs.pop[int(r)*rs.ns+year] == 0:
-				return knownNone
-			case rs.pop[int(r)*rs.ns+day] == 0:
-				return knownYear
-			}
-			return knownFull
-		}
+	if d := m.fs.c.dateFeature(); d >= 0 {
+		known := func(r int32) int { return m.fs.c.knownDate(rs.at(r).pop, d) }
 		cluster = resolveUndated(cluster, pairs, known, score,
 			solveOptions{threshold: o.Threshold, support: undatedSupport, minLink: o.MinLink, maxCluster: o.MaxCluster})
 	}
@@ -601,20 +592,7 @@ func resolveUndated(cluster []int32, pairs []ScoredPair, known func(int32) int, 
 			best = max(best, float64(p.Score))
 		}
 		ms := members[target]
-		if !one || target < 0 || best < undatedLow || len(ms)+1 > o.maxCluster {
-			continue
-		}
-		var sum float64
-		ok := true
-		for _, y := range ms {
-			s := score(r, y)
-			if s < o.minLink {
-				ok = false
-				break
-			}
-			sum += s
-		}
-		if !ok || sum < o.support*float64(len(ms)) {
+		if !one || target < 0 || !undatedJoins(best, len(ms), func(i int) float64 { return score(r, ms[i]) }, o) {
 			continue
 		}
 		delete(members, root[r])

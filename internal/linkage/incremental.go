@@ -13,7 +13,9 @@ import (
 // upload. It keeps an Index of every encoding it holds, scores a new one
 // against its candidates with the same Model that Link uses, and decides
 // with Model.CanJoin whether the new record joins a cluster under the same
-// anti-chaining rules as the batch solver (solve.go).
+// anti-chaining rules as the batch solver (solve.go); Model.DateKnown and
+// Model.CanJoinUndated (undated.go) give it the batch link's second look
+// at records without a full date of birth.
 
 // Candidate is an indexed record that scores against a query.
 type Candidate struct {

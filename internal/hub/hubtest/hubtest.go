@@ -1,6 +1,6 @@
 // Package hubtest makes what tests of the hub and the exchange need:
-// synthetic registrations encoded with the child schema under a fixed test
-// secret, and the upload messages that carry them.
+// synthetic registrations encoded with the child schema (or child-fields)
+// under a fixed test secret, and the upload messages that carry them.
 package hubtest
 
 import (
@@ -23,14 +23,27 @@ var Secret = []byte("childcentre hubtest linkage secret, 32+ bytes long.")
 // Schema returns the built-in child schema.
 func Schema(t testing.TB) *linkage.Schema {
 	t.Helper()
-	s, ok := linkage.BuiltinSchema("child")
+	return builtin(t, "child")
+}
+
+// FieldsSchema returns the built-in child-fields schema: segmented, so
+// that the hub scores it with the Fellegi–Sunter model.
+func FieldsSchema(t testing.TB) *linkage.Schema {
+	t.Helper()
+	return builtin(t, "child-fields")
+}
+
+func builtin(t testing.TB, name string) *linkage.Schema {
+	t.Helper()
+	s, ok := linkage.BuiltinSchema(name)
 	if !ok {
-		t.Fatal("hubtest: no built-in child schema")
+		t.Fatalf("hubtest: no built-in %s schema", name)
 	}
 	return s
 }
 
-// Encoder encodes synth records with the child schema and Secret.
+// Encoder encodes synth records with a schema (the child schema unless
+// made by NewEncoderOf) and Secret.
 type Encoder struct {
 	enc  *linkage.Encoder
 	cols []string
@@ -41,7 +54,13 @@ type Encoder struct {
 // NewEncoder returns an encoder; it is not safe for concurrent use.
 func NewEncoder(t testing.TB) *Encoder {
 	t.Helper()
-	s := Schema(t)
+	return NewEncoderOf(t, Schema(t))
+}
+
+// NewEncoderOf returns an encoder with schema s, whose columns are among
+// the child schema's.
+func NewEncoderOf(t testing.TB, s *linkage.Schema) *Encoder {
+	t.Helper()
 	enc, err := linkage.NewEncoder(s, Secret)
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,99 @@
+package hub_test
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/cbss-egcc/childcentre/internal/exchange"
+	"github.com/cbss-egcc/childcentre/internal/hub"
+	"github.com/cbss-egcc/childcentre/internal/hub/hubtest"
+	"github.com/cbss-egcc/childcentre/internal/linkage"
+	"github.com/cbss-egcc/childcentre/internal/linkage/dice"
+	"github.com/cbss-egcc/childcentre/internal/store/storetest"
+	"github.com/cbss-egcc/childcentre/internal/synth"
+)
+
+// TestFiguresAgainstBatch prints the hub's clusters against the batch
+// link's on the same child-fields encodings, the figures quoted in
+// docs/linkage.md ("Incremental use"):
+//
+//	CHILDCENTRE_FIGURES=5000 go test -run FiguresAgainstBatch -v ./internal/hub/
+//
+// (the number of children; field preset, seed 1, five countries). The
+// records are uploaded 200 at a time, each country's in one batch, in the
+// order generated, and matched after each round; the hub scores with the
+// built-in weights, as a hub does, and the batch link with the same.
+func TestFiguresAgainstBatch(t *testing.T) {
+	children, _ := strconv.Atoi(os.Getenv("CHILDCENTRE_FIGURES"))
+	if children <= 0 {
+		t.Skip("set CHILDCENTRE_FIGURES to a number of children to print the hub's figures against the batch link")
+	}
+	countries := []string{"SE", "FI", "DE", "PL", "DK"}
+	all, err := synth.Generate(synth.Options{Children: children, Countries: countries, Seed: 1, Preset: synth.PresetField})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One upload per registration number (a record filed twice is one
+	// record on the hub).
+	seen := map[string]bool{}
+	var recs []synth.Record
+	for _, r := range all {
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			recs = append(recs, r)
+		}
+	}
+	db := storetest.New(t)
+	enc := hubtest.NewEncoderOf(t, hubtest.FieldsSchema(t))
+	o := hubtest.FieldsSchema(t).Options()
+	h := newHub(t, db, enc, func(c *hub.Config) { c.Options = o; c.LSHFrom = -1 })
+	for i := 0; i < len(recs); i += 200 {
+		byCountry := map[string][]exchange.Envelope{}
+		for k, r := range recs[i:min(i+200, len(recs))] {
+			byCountry[r.Country] = append(byCountry[r.Country], enc.Upsert(t, fmt.Sprint("m", i+k), r, true))
+		}
+		for _, c := range countries {
+			if len(byCountry[c]) > 0 {
+				accept(t, h, c, byCountry[c]...)
+			}
+		}
+		drain(t, h)
+	}
+	ents := make([]string, len(recs))
+	hubCl := make([]int32, len(recs))
+	set := dice.NewSet(enc.Words(), len(recs))
+	for i, r := range recs {
+		ents[i] = r.Entity
+		hubCl[i] = int32(clusterOf(t, db, r)) - 1 // -1: alone
+		set.Add(words(t, enc, r))
+	}
+	m, err := linkage.NewModel(enc.Words(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Model = m
+	res, err := linkage.Link(set, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d children, %d records", children, len(recs))
+	t.Logf("hub:   %v", linkage.Evaluate(hubCl, ents))
+	t.Logf("batch: %v", linkage.Evaluate(res.Cluster, ents))
+	// The pairs either puts in one cluster, and how many both do.
+	var either, both int
+	for i := range recs {
+		for j := i + 1; j < len(recs); j++ {
+			a := hubCl[i] >= 0 && hubCl[i] == hubCl[j]
+			b := res.Cluster[i] >= 0 && res.Cluster[i] == res.Cluster[j]
+			if a || b {
+				either++
+				if a == b {
+					both++
+				}
+			}
+		}
+	}
+	t.Logf("pairs in one cluster by either: %d, by both: %d (%.4f)", either, both, float64(both)/float64(either))
+}
