@@ -27,13 +27,21 @@ func (m *Model) Explain(a, b []uint64) (*Explanation, error) {
 	if m.fs == nil {
 		return nil, errs.E(errs.Invalid, "linkage: only encodings of a segmented schema can be explained field by field")
 	}
+	return m.explain(a, b, nil, nil)
+}
+
+// explain is Explain with the frequencies of a's and b's values given
+// (nil: the model's own tables).
+func (m *Model) explain(a, b []uint64, tfa, tfb []float32) (*Explanation, error) {
 	if len(a) != m.Words() || len(b) != m.Words() {
 		return nil, errs.E(errs.Invalid, "linkage: filters of the wrong length")
 	}
 	var pa, pb [maxFields]uint16
 	lv := make([]uint8, len(m.fs.c.feats))
 	e := &Explanation{Prior: m.fs.prior}
-	e.Weight = m.fs.weight(m.fs.c.rec(a, pa[:]), m.fs.c.rec(b, pb[:]), lv, &e.Terms)
+	ra, rb := m.fs.c.rec(a, pa[:]), m.fs.c.rec(b, pb[:])
+	ra.tf, rb.tf = tfa, tfb
+	e.Weight = m.fs.weight(ra, rb, lv, &e.Terms)
 	e.Probability = prob(e.Weight)
 	switch {
 	case m.IsMatch(e.Probability):

@@ -49,6 +49,19 @@ type Weights struct {
 	// name (given and family name together) over candidate pairs agreeing
 	// on both (0 or absent: the two parts are adjusted separately).
 	TFJoint []float64 `json:"tf_joint,omitempty"`
+	// TFPairs is, per frequency table (the given and family name and
+	// the date tables of each feature, then each feature's full name),
+	// the mean frequency of a value over the pairs of records that hold
+	// the same value, in the records the weights were learned on. Linked
+	// with these weights, records of another population carry TFMean and
+	// TFJoint over in proportion to their own such mean (absent: their
+	// own mean replaces them).
+	TFPairs []float64 `json:"tf_pairs,omitempty"`
+	// TFShared is, per frequency table, the pairs of records holding the
+	// same value per record, in the records the weights were learned on:
+	// the prior is carried over to other records in inverse proportion
+	// to theirs for the given and family names (absent: it is not).
+	TFShared []float64 `json:"tf_shared,omitempty"`
 }
 
 // FeatureWeights are the m and u probabilities of one feature, by level.
@@ -124,7 +137,8 @@ func newFSModel(w Weights) (*fsModel, error) {
 		return nil, errs.E(errs.Invalid, "linkage model: %v", err)
 	}
 	c := newComparer(w.Layout)
-	if len(w.Features) != len(c.feats) || len(w.TFMean) != 2*len(c.feats) || (len(w.TFJoint) != 0 && len(w.TFJoint) != len(c.feats)) {
+	if len(w.Features) != len(c.feats) || len(w.TFMean) != 2*len(c.feats) || (len(w.TFJoint) != 0 && len(w.TFJoint) != len(c.feats)) ||
+		(len(w.TFPairs) != 0 && len(w.TFPairs) != 3*len(c.feats)) || (len(w.TFShared) != 0 && len(w.TFShared) != 3*len(c.feats)) {
 		return nil, errs.E(errs.Invalid, "linkage model: the weights do not match the layout")
 	}
 	if w.Comparison != comparisonVersion {

@@ -120,6 +120,7 @@ func fit(set *dice.Set, l *Layout, o Options) (*Model, *fitted, error) {
 		return nil, nil, err
 	}
 	nf.tf, nf.hasFreq = fs.tf, fs.hasFreq
+	nf.learnedStats()
 	m.fs = nf
 	if !all {
 		return m, nil, nil

@@ -72,9 +72,11 @@ func (m *Model) Weights() *Weights {
 	return &w
 }
 
-// WithFrequencies returns a copy of m whose name frequencies (the
-// frequency adjustment) are counted from the filters of set; a model
-// without layout is returned as it is.
+// WithFrequencies returns a copy of m whose name and date frequencies
+// (the frequency adjustment), and the mean frequency each is compared
+// with, are counted from the filters of set; a model without layout is
+// returned as it is. The weights' means were learned on another
+// population, and the mean moves with its size (Index.model).
 func (m *Model) WithFrequencies(set *dice.Set) *Model {
 	if m.fs == nil {
 		return m
@@ -82,7 +84,7 @@ func (m *Model) WithFrequencies(set *dice.Set) *Model {
 	c := *m
 	fs := *m.fs
 	fs.countFrequencies(set.Bits, set.Words)
-	c.fs = &fs
+	c.fs = fs.forPopulation(fs.stats)
 	return &c
 }
 
@@ -148,6 +150,10 @@ type Index struct {
 	block *dice.Set
 	freq  []map[uint64]int32
 	nfreq []int
+	// pairs[t] and cubes[t] are the sums over table t's values of c(c−1)
+	// and c²(c−1), c the records holding the value: the index's own mean
+	// frequency of an agreeing value (Index.model).
+	pairs, cubes []int64
 }
 
 // NewIndex returns an empty index scored by m.
@@ -158,6 +164,8 @@ func NewIndex(m *Model) *Index {
 		ix.block = bs
 		ix.freq = make([]map[uint64]int32, len(m.fs.tf))
 		ix.nfreq = make([]int, len(m.fs.tf))
+		ix.pairs = make([]int64, len(m.fs.tf))
+		ix.cubes = make([]int64, len(m.fs.tf))
 		for t := range ix.freq {
 			ix.freq[t] = map[uint64]int32{}
 		}
@@ -173,11 +181,15 @@ func (ix *Index) count(f []uint64, d int32) {
 		if !ok {
 			continue
 		}
+		c0 := int64(ix.freq[t][h])
 		ix.freq[t][h] += d
-		if ix.freq[t][h] <= 0 {
+		c1 := int64(ix.freq[t][h])
+		if c1 <= 0 {
 			delete(ix.freq[t], h)
 		}
 		ix.nfreq[t] += int(d)
+		ix.pairs[t] += c1*(c1-1) - c0*(c0-1)
+		ix.cubes[t] += c1*c1*(c1-1) - c0*c0*(c0-1)
 	}
 }
 
@@ -350,19 +362,11 @@ func (ix *Index) candidatesFS(f []uint64, min float64) []Candidate {
 	}
 	counts := make([]uint32, n)
 	dice.AndCounts(q, ix.block.Bits, counts)
+	fs = ix.model()
 	var pa, pb [maxFields]uint16
 	qa := fs.c.rec(f, pa[:])
-	qa.tf = make([]float32, len(ix.freq))
-	for t := range ix.freq {
-		h, ok := fs.tfKey(f, t)
-		if !ok || ix.nfreq[t] == 0 {
-			continue
-		}
-		// The query counts as one of the records with its name, whether
-		// indexed yet or not.
-		c := ix.freq[t][h]
-		qa.tf[t] = float32(c+1) / float32(ix.nfreq[t]+1)
-	}
+	qa.tf = ix.freqs(f, nil)
+	tfb := make([]float32, len(ix.freq))
 	lv := make([]uint8, len(fs.c.feats))
 	var out []Candidate
 	for i, c := range counts {
@@ -372,7 +376,9 @@ func (ix *Index) candidatesFS(f []uint64, min float64) []Candidate {
 		if float64(2*c) < o.NameFloor*float64(pq+ix.block.Pop[i]) {
 			continue
 		}
-		b := fs.c.rec(ix.set.Filter(i), pb[:])
+		g := ix.set.Filter(i)
+		b := fs.c.rec(g, pb[:])
+		b.tf = ix.freqs(g, tfb)
 		if p := prob(fs.weight(qa, b, lv, nil)); p >= min {
 			out = append(out, Candidate{Ref: ix.refs[i], Score: p})
 		}

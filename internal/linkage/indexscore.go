@@ -1,0 +1,70 @@
+package linkage
+
+// The hub scores with the frequencies of its index, as Link scores with
+// those of its input: a pair agreeing on a full name that one child holds
+// counts more than one agreeing on a name many children share. Scored with
+// Model.Score instead (no frequencies), the same pair got another
+// probability when a record was found (Candidates) than when the cluster
+// it might join was judged (Model.CanJoin): rare names, whose adjustment
+// is largest, were found and then refused.
+
+// Score returns the match probability of filters a and b with the name and
+// date frequencies counted in the index, each record's the larger of the
+// two (as Link does); for a model without layout it is Model.Score.
+func (ix *Index) Score(a, b []uint64) float64 {
+	if ix.block == nil {
+		return ix.m.Score(a, b)
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	fs := ix.model()
+	var pa, pb [maxFields]uint16
+	ra, rb := fs.c.rec(a, pa[:]), fs.c.rec(b, pb[:])
+	ra.tf, rb.tf = ix.freqs(a, nil), ix.freqs(b, nil)
+	var lv [32]uint8
+	return prob(fs.weight(ra, rb, lv[:len(fs.c.feats)], nil))
+}
+
+// Explain is Model.Explain with the index's frequencies (Score).
+func (ix *Index) Explain(a, b []uint64) (*Explanation, error) {
+	if ix.block == nil {
+		return ix.m.Explain(a, b)
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	m := *ix.m
+	m.fs = ix.model()
+	return m.explain(a, b, ix.freqs(a, nil), ix.freqs(b, nil))
+}
+
+// model returns the index's model carried over to the indexed records
+// (fsModel.forPopulation). Call with ix.mu held.
+func (ix *Index) model() *fsModel {
+	return ix.m.fs.forPopulation(func(t int) (tableStats, bool) {
+		if ix.pairs[t] <= 0 || ix.nfreq[t] == 0 {
+			return tableStats{}, false
+		}
+		n := float64(ix.nfreq[t])
+		return tableStats{shared: float64(ix.pairs[t]) / n, mean: float64(ix.cubes[t]) / float64(ix.pairs[t]) / n}, true
+	})
+}
+
+// freqs returns in dst (allocated when nil) the frequency of each of f's
+// name and date values among the indexed records, as Link's tables count
+// them: a value no indexed record holds counts as one record's. Call with
+// ix.mu held.
+func (ix *Index) freqs(f []uint64, dst []float32) []float32 {
+	if dst == nil {
+		dst = make([]float32, len(ix.freq))
+	}
+	for t := range ix.freq {
+		dst[t] = 0
+		if ix.nfreq[t] == 0 {
+			continue
+		}
+		if h, ok := ix.m.fs.tfKey(f, t); ok {
+			dst[t] = float32(float64(max(ix.freq[t][h], 1)) / float64(ix.nfreq[t]))
+		}
+	}
+	return dst
+}
