@@ -130,13 +130,14 @@ func (s *Service) acceptAlert(ctx context.Context, tx Tx, country string, m *exc
 		if err != nil {
 			return exchange.Result{}, err
 		}
+		score := s.scorer(rec.KeyID)
 		for _, m := range ms {
 			if _, ok := scores[m.ID]; !ok {
 				g, err := s.words(m.Filter)
 				if err != nil {
 					return exchange.Result{}, err
 				}
-				scores[m.ID] = s.model.Score(f, g)
+				scores[m.ID] = score(f, g)
 			}
 		}
 	}
@@ -244,11 +245,12 @@ func (s *Service) alertSightings(ctx context.Context, tx Tx, jobs []*job) error 
 		if err != nil {
 			return err
 		}
+		score := s.scorer(ar.KeyID)
 		for _, j := range jobs {
 			if j.rec.Country == a.Country || j.rec.KeyID != ar.KeyID {
 				continue
 			}
-			if sc := s.model.Score(j.f, g); s.model.IsReview(sc) {
+			if sc := score(j.f, g); s.model.IsReview(sc) {
 				if err := s.sighting(ctx, tx, at, a, j.rec, sc); err != nil {
 					return err
 				}

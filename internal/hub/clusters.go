@@ -46,6 +46,10 @@ func (s *Service) detach(ctx context.Context, tx Tx, r *Record) error {
 // the first group of two or more keeps the cluster id, lone records are
 // alone (cluster 0).
 func (s *Service) regroup(ctx context.Context, tx Tx, cluster int64, members []*Record) error {
+	if len(members) == 0 {
+		return nil
+	}
+	score := s.scorer(members[0].KeyID) // a cluster holds records of one key
 	var groups []*group
 	for _, m := range members {
 		f, err := s.words(m.Filter)
@@ -56,7 +60,7 @@ func (s *Service) regroup(ctx context.Context, tx Tx, cluster int64, members []*
 		for _, g := range groups {
 			sc := make([]float64, len(g.recs))
 			for i, o := range g.recs {
-				sc[i] = s.model.Score(f, o)
+				sc[i] = score(f, o)
 			}
 			if s.model.CanJoin(sc) {
 				g.recs, g.ids = append(g.recs, f), append(g.ids, m.ID)
@@ -68,7 +72,7 @@ func (s *Service) regroup(ctx context.Context, tx Tx, cluster int64, members []*
 			groups = append(groups, &group{recs: [][]uint64{f}, ids: []int64{m.ID}})
 		}
 	}
-	s.settleUndated(groups)
+	s.settleUndated(groups, score)
 	kept := false
 	for _, g := range groups {
 		if len(g.ids) == 0 {

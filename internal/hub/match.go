@@ -306,6 +306,7 @@ func (s *Service) place(ctx context.Context, tx Tx, j *job, delta []Change) (int
 // indexed after the scan (delta) scored here.
 func (s *Service) candidateScores(f []uint64, rec *Record, cands []linkage.Candidate, delta []Change) (map[int64]float64, error) {
 	scores := map[int64]float64{}
+	score := s.scorer(rec.KeyID)
 	for _, c := range cands {
 		id, _ := strconv.ParseInt(c.Ref, 10, 64)
 		scores[id] = c.Score
@@ -319,7 +320,7 @@ func (s *Service) candidateScores(f []uint64, rec *Record, cands []linkage.Candi
 		if err != nil {
 			return nil, err
 		}
-		if sc := s.model.Score(f, g); s.model.IsReview(sc) {
+		if sc := score(f, g); s.model.IsReview(sc) {
 			scores[c.ID] = sc
 		}
 	}
@@ -339,12 +340,16 @@ type target struct {
 // scoreMembers scores f against each of members.
 func (s *Service) scoreMembers(f []uint64, members []*Record) ([]float64, error) {
 	ms := make([]float64, len(members))
+	if len(members) == 0 {
+		return ms, nil
+	}
+	score := s.scorer(members[0].KeyID)
 	for i, m := range members {
 		g, err := s.words(m.Filter)
 		if err != nil {
 			return nil, err
 		}
-		ms[i] = s.model.Score(f, g)
+		ms[i] = score(f, g)
 	}
 	return ms, nil
 }

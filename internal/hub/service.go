@@ -262,6 +262,17 @@ func (s *Service) unindex(id int64) {
 	s.met.encodings.With(old.country).Set(float64(s.perCountry[old.country]))
 }
 
+// scorer returns the scoring of pairs of records of linkage key key: with
+// the name and date frequencies of that key's index (linkage.Index.Score),
+// so that a pair has the probability its record was found with when the
+// cluster it may join is judged.
+func (s *Service) scorer(key string) func(a, b []uint64) float64 {
+	if ki := s.indexOf(key); ki != nil {
+		return ki.ix.Score
+	}
+	return s.model.Score
+}
+
 // indexOf returns the index of a key, nil when none holds it.
 func (s *Service) indexOf(key string) *keyIndex {
 	s.mu.Lock()
@@ -299,7 +310,7 @@ func (s *Service) candidatesOf(ki *keyIndex, f []uint64) []linkage.Candidate {
 	}
 	var out []linkage.Candidate
 	ki.lsh.scored(f, func(id uint32, g []uint64) {
-		if sc := s.model.Score(f, g); s.model.IsReview(sc) {
+		if sc := ki.ix.Score(f, g); s.model.IsReview(sc) {
 			out = append(out, linkage.Candidate{Ref: indexRef(int64(id)), Score: sc})
 		}
 	})

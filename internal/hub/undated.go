@@ -145,7 +145,7 @@ type group struct {
 // records regrouped all lead into one group, joins it under
 // Model.CanJoinUndated. The record was in the cluster before, and what
 // lies outside it did not keep it out then.
-func (s *Service) settleUndated(groups []*group) {
+func (s *Service) settleUndated(groups []*group, score func(a, b []uint64) float64) {
 	for _, g := range groups {
 		if len(g.ids) != 1 || s.model.DateKnown(g.recs[0]) == linkage.DateFull {
 			continue
@@ -160,7 +160,7 @@ func (s *Service) settleUndated(groups []*group) {
 			}
 			hs := make([]float64, len(h.recs))
 			for i, o := range h.recs {
-				hs[i] = s.model.Score(f, o)
+				hs[i] = score(f, o)
 				if !s.model.IsReview(hs[i]) {
 					continue
 				}

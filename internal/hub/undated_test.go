@@ -17,7 +17,8 @@ import (
 )
 
 // fieldsHub returns a hub for child-fields encodings, scored by the
-// built-in weights without their name frequencies, so that the index's
+// built-in weights without their name frequencies and without the
+// statistics that carry the prior over to the index, so that the index's
 // scores and the model's are the same whatever the index's size (a name
 // in a handful of records is common to the frequency adjustment), and
 // with the prior's odds times 2^shift: at 1, an undated record agreeing on
@@ -32,6 +33,7 @@ func fieldsHub(t *testing.T, db *store.DB, enc *hubtest.Encoder, shift float64) 
 	}
 	w := *m.Weights()
 	w.TFMean, w.TFJoint = make([]float64, len(w.TFMean)), nil
+	w.TFPairs, w.TFShared = nil, nil // nor the prior carried over to the index (linkage/population.go)
 	odds := w.Prior / (1 - w.Prior) * math.Exp2(shift)
 	w.Prior = odds / (1 + odds)
 	o.Weights = &w
