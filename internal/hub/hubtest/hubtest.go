@@ -38,16 +38,31 @@ type Encoder struct {
 	f    []uint64
 }
 
-// NewEncoder returns an encoder; it is not safe for concurrent use.
+// NewEncoder returns an encoder of the child schema; it is not safe for
+// concurrent use.
 func NewEncoder(t testing.TB) *Encoder {
 	t.Helper()
-	s := Schema(t)
+	return NewSchemaEncoder(t, "child")
+}
+
+// NewSchemaEncoder returns an encoder of the built-in schema name (child,
+// child-fields): a network of a segmented schema scores field by field
+// and explains its "possible" hits.
+func NewSchemaEncoder(t testing.TB, name string) *Encoder {
+	t.Helper()
+	s, ok := linkage.BuiltinSchema(name)
+	if !ok {
+		t.Fatalf("hubtest: no built-in schema %s", name)
+	}
 	enc, err := linkage.NewEncoder(s, Secret)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &Encoder{enc: enc, cols: s.Columns(), row: make([]string, len(s.Columns())), f: make([]uint64, enc.Words())}
 }
+
+// LinkageSchema returns the schema the encoder encodes with.
+func (e *Encoder) LinkageSchema() *linkage.Schema { return e.enc.Schema() }
 
 // Schema returns the schema fingerprint, KeyID the secret's key id.
 func (e *Encoder) Schema() string { return e.enc.Schema().Fingerprint() }
