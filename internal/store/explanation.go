@@ -8,7 +8,7 @@ import (
 
 // explanationColumn and explanationOf carry a hit's explanation (JSON,
 // exchange.Explanation) in the explanation columns of hub_hits, hub_inbox
-// and exchange_hits; '' is none.
+// and exchange_hits; the empty string is none.
 func explanationColumn(e *exchange.Explanation) string {
 	if e == nil {
 		return ""
