@@ -34,7 +34,7 @@ func TestHitExplanationStored(t *testing.T) {
 		hit("h2", "DE", "possible", hitExplanation(`<img src=x onerror=alert(1)>`))
 		hit("h3", "PL", "high", hitExplanation("exact"))
 		hit("h4", "LT", "possible", nil)
-		pull(t, e)
+		e.pull(t)
 		q, err := e.hits.Queue(e.ctx, officer, false)
 		if err != nil || len(q) != 4 {
 			t.Fatalf("Queue = %d hits, %v; want 4", len(q), err)
@@ -58,7 +58,7 @@ func TestHitExplanationStored(t *testing.T) {
 		// new notice's explanation replaces the old.
 		e.hub.notify(exchange.Notice{Type: exchange.NoticeHitWithdrawn, Hit: &exchange.Hit{ID: "h1"}})
 		hit("h5", "FI", "possible", hitExplanation("year ±2"))
-		pull(t, e)
+		e.pull(t)
 		q, err = e.hits.Queue(e.ctx, officer, false)
 		if err != nil {
 			t.Fatal(err)
@@ -69,19 +69,4 @@ func TestHitExplanationStored(t *testing.T) {
 			}
 		}
 	})
-}
-
-// pull reads the inbox to its end.
-func pull(t *testing.T, e *env) {
-	t.Helper()
-	for range 10 {
-		more, err := e.puller.PullOnce(e.ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !more {
-			return
-		}
-	}
-	t.Fatal("the inbox does not end")
 }

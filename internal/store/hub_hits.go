@@ -18,7 +18,7 @@ func scanHubHit(row interface{ Scan(...any) error }) (*hub.Hit, error) {
 	var ex string
 	err := row.Scan(&h.ID, &h.Key, &h.A, &h.ACountry, &h.ARef, &h.B, &h.BCountry, &h.BRef, &h.ScoreMilli,
 		&h.Band, &h.DecisionA, &h.DecisionB, scanTime{&h.Created}, &ex)
-	h.Explanation = explanationOf(ex)
+	h.Explanation = jsonOf[exchange.Explanation](ex)
 	return &h, err
 }
 
@@ -29,7 +29,7 @@ func (tx hubTx) AddHit(ctx context.Context, h *hub.Hit) (bool, error) {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (a_country, a_ref, b_country, b_ref) DO NOTHING RETURNING id`,
 		h.Key, h.A, h.ACountry, h.ARef, h.B, h.BCountry, h.BRef, h.ScoreMilli, h.Band, tx.t(h.Created),
-		explanationColumn(h.Explanation)).Scan(&h.ID)
+		jsonColumn(h.Explanation)).Scan(&h.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -98,7 +98,7 @@ func (tx hubTx) AddNotice(ctx context.Context, country string, n *exchange.Notic
 	var key, local, oc, or, band, from, kind, ex string
 	var ct []byte
 	if h := n.Hit; h != nil {
-		key, local, oc, or, band, ex = h.ID, h.LocalRef, h.OtherCountry, h.OtherRef, h.Band, explanationColumn(h.Explanation)
+		key, local, oc, or, band, ex = h.ID, h.LocalRef, h.OtherCountry, h.OtherRef, h.Band, jsonColumn(h.Explanation)
 	}
 	if s := n.Sealed; s != nil {
 		from, kind, ct = s.From, s.Kind, s.Ciphertext
@@ -107,7 +107,7 @@ func (tx hubTx) AddNotice(ctx context.Context, country string, n *exchange.Notic
 	err := tx.queryRow(ctx, `INSERT INTO hub_inbox (country, type, created_at, hit_key, local_ref, other_country,
 			other_ref, band, sealed_from, sealed_kind, ciphertext, sighting, explanation)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
-		country, n.Type, tx.t(at), key, local, oc, or, band, from, kind, ct, sightingColumn(n.Sighting), ex).Scan(&n.Seq)
+		country, n.Type, tx.t(at), key, local, oc, or, band, from, kind, ct, jsonColumn(n.Sighting), ex).Scan(&n.Seq)
 	return dbErr(err, "store: add notice")
 }
 
@@ -126,8 +126,8 @@ func (tx hubTx) Notices(ctx context.Context, country string, after int64, limit 
 		var sg, ex string
 		err := row.Scan(&n.Seq, &n.Type, scanTime{&n.CreatedAt}, &h.ID, &h.LocalRef, &h.OtherCountry, &h.OtherRef,
 			&h.Band, &s.From, &s.Kind, &s.Ciphertext, &sg, &ex)
-		n.Sighting = sightingOf(sg)
-		h.Explanation = explanationOf(ex)
+		n.Sighting = jsonOf[exchange.Sighting](sg)
+		h.Explanation = jsonOf[exchange.Explanation](ex)
 		switch n.Type {
 		case exchange.NoticeHit, exchange.NoticeHitWithdrawn:
 			n.Hit = &h

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/cases"
+	"github.com/cbss-egcc/childcentre/internal/exchange"
 	"github.com/cbss-egcc/childcentre/internal/nodesync"
 )
 
@@ -156,7 +157,7 @@ func (tx syncTx) PutHit(ctx context.Context, h *nodesync.Hit) (bool, error) {
 		_, err := tx.exec(ctx, `INSERT INTO exchange_hits (hit_id, child_id, local_ref, other_country, other_ref, band, status,
 				received_at, explanation)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, h.HitID, h.ChildID, h.LocalRef, h.OtherCountry, h.OtherRef, h.Band, h.Status,
-			tx.t(h.ReceivedAt), explanationColumn(h.Explanation))
+			tx.t(h.ReceivedAt), jsonColumn(h.Explanation))
 		return err == nil, dbErr(err, op)
 	case err != nil:
 		return false, dbErr(err, op)
@@ -164,7 +165,7 @@ func (tx syncTx) PutHit(ctx context.Context, h *nodesync.Hit) (bool, error) {
 		// The pair holds again (the other side re-uploaded): show it again
 		// under the hub's new hit id.
 		_, err := tx.exec(ctx, `UPDATE exchange_hits SET hit_id = ?, band = ?, status = ?, received_at = ?, explanation = ?
-			WHERE id = ?`, h.HitID, h.Band, nodesync.HitOpen, tx.t(h.ReceivedAt), explanationColumn(h.Explanation), id)
+			WHERE id = ?`, h.HitID, h.Band, nodesync.HitOpen, tx.t(h.ReceivedAt), jsonColumn(h.Explanation), id)
 		return err == nil, dbErr(err, op)
 	}
 	return false, nil // held already; a rejected pair stays rejected
@@ -186,7 +187,7 @@ func scanHit(row interface{ Scan(...any) error }) (*nodesync.Hit, error) {
 	err := row.Scan(&h.ID, &h.HitID, &h.ChildID, &h.LocalRef, &h.OtherCountry, &h.OtherRef, &h.Band, &h.Status,
 		scanTime{&h.ReceivedAt}, scanTime{&h.DecidedAt}, &h.DecidedBy, &h.BirthYear, &sex, &ex)
 	h.Sex = cases.Sex(sex)
-	h.Explanation = explanationOf(ex)
+	h.Explanation = jsonOf[exchange.Explanation](ex)
 	return &h, err
 }
 
