@@ -163,7 +163,9 @@ type HitDecision struct {
 }
 
 // Hit is a hit notice: one of the node's records and a record of another
-// country probably concern the same child. It says nothing more.
+// country probably concern the same child. It says nothing more, except,
+// for a "possible" hit of a segmented schema, how the two records agree
+// field by field (Explanation).
 type Hit struct {
 	ID           string `json:"id"`
 	LocalRef     string `json:"local_ref"`
@@ -172,6 +174,10 @@ type Hit struct {
 	// Band is "high" (probability at or above the match threshold) or
 	// "possible" (between review and match).
 	Band string `json:"band"`
+	// Explanation is the agreement of the two records for the review
+	// screen: set only on "possible" hits of a segmented schema
+	// (wire_explain.go); nil from older hubs.
+	Explanation *Explanation `json:"explanation,omitempty"`
 }
 
 // Sealed is an opaque message from one node to another, sealed to the

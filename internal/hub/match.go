@@ -411,14 +411,26 @@ func (s *Service) hit(ctx context.Context, tx Tx, a, b *Record, score float64) (
 	}
 	h := &Hit{Key: newKey(), A: a.ID, ACountry: a.Country, ARef: a.Ref, B: b.ID, BCountry: b.Country, BRef: b.Ref,
 		ScoreMilli: int64(score*1000 + 0.5), Band: band, Created: s.now()}
+	if band == "possible" {
+		// Only the pairs a person must judge carry how the records agree
+		// (docs/security.md, "What a hit discloses").
+		var err error
+		if h.Explanation, err = s.explain(a, b); err != nil {
+			return false, err
+		}
+	}
 	added, err := tx.AddHit(ctx, h)
 	if err != nil || !added {
 		return false, err
 	}
-	if err := tx.AddNotice(ctx, a.Country, hitNotice(h.Key, a.Ref, b.Country, b.Ref, band, h.Created)); err != nil {
+	na := hitNotice(h.Key, a.Ref, b.Country, b.Ref, band, h.Created)
+	na.Hit.Explanation = h.Explanation
+	if err := tx.AddNotice(ctx, a.Country, na); err != nil {
 		return false, err
 	}
-	if err := tx.AddNotice(ctx, b.Country, hitNotice(h.Key, b.Ref, a.Country, a.Ref, band, h.Created)); err != nil {
+	nb := hitNotice(h.Key, b.Ref, a.Country, a.Ref, band, h.Created)
+	nb.Hit.Explanation = h.Explanation
+	if err := tx.AddNotice(ctx, b.Country, nb); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -38,6 +38,10 @@ type Hit struct {
 	DecisionA  string
 	DecisionB  string
 	Created    time.Time
+	// Explanation is how the model scored the pair, kept for a "possible"
+	// hit of a segmented schema (nil otherwise): it travels in the hit's
+	// notices.
+	Explanation *exchange.Explanation
 }
 
 // Pair is a pair of records by country and reference, in canonical order.

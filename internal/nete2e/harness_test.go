@@ -31,6 +31,7 @@ type testNet struct {
 	hubCfg *config.Config
 	hub    *hubserver.Hub
 	exAddr string // the exchange's address, kept across restarts
+	schema string // the network's linkage schema ("" for child)
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -51,12 +52,19 @@ func newNet(t testing.TB) *testNet {
 // hub's folder; storetest.PostgresURL for PostgreSQL).
 func newNetOn(t testing.TB, hubDB string) *testNet {
 	t.Helper()
+	return newNetSchema(t, hubDB, "child")
+}
+
+// newNetSchema is newNetOn with the network's linkage schema (a built-in
+// name: child, child-fields).
+func newNetSchema(t testing.TB, hubDB, schema string) *testNet {
+	t.Helper()
 	dir := t.TempDir()
 	ca, err := pki.InitCA(filepath.Join(dir, "ca"), pki.CAOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &testNet{t: t, dir: dir, ca: ca}
+	n := &testNet{t: t, dir: dir, ca: ca, schema: schema}
 	n.hubCfg = n.config(t, "hub", "SE")
 	n.hubCfg.Country = ""
 	if hubDB != "" {
@@ -92,7 +100,7 @@ func (n *testNet) config(t testing.TB, role, country string) *config.Config {
 	}
 	c := &config.Config{Role: role, Country: country, Listen: "127.0.0.1:0", ExchangeListen: "127.0.0.1:0",
 		DatabaseURL: filepath.Join(sdir, role+".db"), KeyFile: keyFile, NetworkDir: netDir,
-		NetworkCA: filepath.Join(n.ca.Dir, pki.CACertFile), NetworkCRL: n.ca.CRLPath(), NetworkSchema: "child",
+		NetworkCA: filepath.Join(n.ca.Dir, pki.CACertFile), NetworkCRL: n.ca.CRLPath(), NetworkSchema: n.schema,
 		LogLevel: "error", LogFormat: "text", Language: "en", IdleTimeout: 30 * time.Minute,
 		AbsoluteTimeout: 12 * time.Hour, ShutdownTimeout: 5 * time.Second, Retention: 24 * time.Hour}
 	if role == "node" {

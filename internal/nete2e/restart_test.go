@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/cases"
 	"github.com/cbss-egcc/childcentre/internal/config"
+	"github.com/cbss-egcc/childcentre/internal/exchange"
 	"github.com/cbss-egcc/childcentre/internal/node"
 	"github.com/cbss-egcc/childcentre/internal/nodesync"
 	"github.com/cbss-egcc/childcentre/internal/store"
@@ -94,13 +96,20 @@ func uploaded(t testing.TB, c *config.Config) int {
 func TestHubRestartMidSync(t *testing.T) {
 	const children = 600
 	n := newNet(t)
-	// Small batches, one at a time, so that the hub stops mid-sync.
-	se := n.startNode(t, "SE", nil, func(nd *node.Node) { nd.Exchange.Sender.Batch, nd.Exchange.Sender.InFlight = 20, 1 })
+	// Small batches, one at a time, the seventh held until the hub is
+	// stopped, so that the hub stops mid-sync however fast the machine.
+	g := &gate{left: 7, open: make(chan struct{})}
+	se := n.startNode(t, "SE", nil, func(nd *node.Node) {
+		nd.Exchange.Sender.Batch, nd.Exchange.Sender.InFlight = 20, 1
+		g.Transport = nd.Exchange.Sender.Transport
+		nd.Exchange.Sender.Transport = g
+	})
 	se.importChildren(t, registrations(t, "SE", children)) // before the secret: queued by Resync
 	shareSecret(t, se)
-	waitFor(t, 60*time.Second, "the upload to be under way", func() bool { return n.hubEncodings(t, "SE") >= children/5 })
+	waitFor(t, 60*time.Second, "the upload to be under way", func() bool { return n.hubEncodings(t, "SE") >= 3*20 })
 	n.stopHub()
 	t.Logf("hub stopped with %d of %d encodings", countRecords(t, n), children)
+	close(g.open)
 	time.Sleep(time.Second) // the node's sender fails and backs off meanwhile
 	if p, _ := se.pending(t); p == 0 {
 		t.Fatal("the outbox was empty when the hub stopped: the test did not stop it mid-sync")
@@ -114,6 +123,30 @@ func TestHubRestartMidSync(t *testing.T) {
 	if k := countRecords(t, n); k != children {
 		t.Fatalf("hub holds %d records of SE, want %d", k, children)
 	}
+}
+
+// gate passes the first left batches to Transport and holds the others
+// until open is closed.
+type gate struct {
+	nodesync.Transport
+	mu   sync.Mutex
+	left int
+	open chan struct{}
+}
+
+func (g *gate) Send(ctx context.Context, b exchange.Batch) (exchange.BatchResult, error) {
+	g.mu.Lock()
+	hold := g.left <= 0
+	g.left--
+	g.mu.Unlock()
+	if hold {
+		select {
+		case <-g.open:
+		case <-ctx.Done():
+			return exchange.BatchResult{}, ctx.Err()
+		}
+	}
+	return g.Transport.Send(ctx, b)
 }
 
 // countRecords counts the hub's encodings of SE (its gauge).

@@ -129,9 +129,14 @@ func Schema(c *config.Config) (*linkage.Schema, error) {
 
 // ModelOptions are the linkage options the hub scores with: Link's
 // defaults, with the thresholds the schema recommends, as 'childcentre
-// link' takes them.
+// link' takes them; for a segmented schema (child-fields) its layout, so
+// that the hub scores field by field with the schema's built-in weights,
+// as the batch link does, and can explain a pair (Model.Explain). Without
+// the layout the hub read a segmented schema's probabilities as Dice
+// similarities of whole filters.
 func ModelOptions(s *linkage.Schema) linkage.Options {
 	var o linkage.Options
+	o.Layout = s.Layout()
 	if s.Threshold > 0 {
 		o.Threshold = s.Threshold
 	}

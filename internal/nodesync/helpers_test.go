@@ -239,6 +239,21 @@ func (e *env) drain(t *testing.T) {
 	t.Fatal("the outbox does not drain")
 }
 
+// pull reads the inbox to its end.
+func (e *env) pull(t *testing.T) {
+	t.Helper()
+	for range 10 {
+		more, err := e.puller.PullOnce(e.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !more {
+			return
+		}
+	}
+	t.Fatal("the inbox does not end")
+}
+
 func (e *env) countAudit(t *testing.T, action string) int {
 	t.Helper()
 	n := 0

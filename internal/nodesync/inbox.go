@@ -168,8 +168,16 @@ func (p *Puller) storeHit(ctx context.Context, tx Tx, h *exchange.Hit, now time.
 	if err != nil || child == 0 {
 		return false, err // a record withdrawn since: nothing to show
 	}
+	ex := h.Explanation
+	if ex != nil && (h.Band != "possible" || ex.Validate() != nil) {
+		// Not of a shape this node shows (too large, a name that could be
+		// markup, an explanation of a "high" hit): the hit stands, without
+		// it.
+		p.Logger.Warn("exchange: a hit's explanation was refused", "hit", h.ID)
+		ex = nil
+	}
 	return tx.PutHit(ctx, &Hit{HitID: h.ID, ChildID: child, LocalRef: h.LocalRef, OtherCountry: h.OtherCountry,
-		OtherRef: h.OtherRef, Band: h.Band, Status: HitOpen, ReceivedAt: now})
+		OtherRef: h.OtherRef, Band: h.Band, Status: HitOpen, ReceivedAt: now, Explanation: ex})
 }
 
 func (p *Puller) open(ctx context.Context, s *exchange.Sealed) error {

@@ -29,15 +29,7 @@ func TestInboxStoresHitsOnceAndDecisionsTravel(t *testing.T) {
 		e.hub.notify(exchange.Notice{Type: exchange.NoticeHit, Hit: &exchange.Hit{ID: "h1", LocalRef: ref, OtherCountry: "FI", OtherRef: "fi-1", Band: "high"}}) // the same notice again
 		e.hub.notify(exchange.Notice{Type: exchange.NoticeHit, Hit: &exchange.Hit{ID: "h2", LocalRef: ref, OtherCountry: "DE", OtherRef: "de-7", Band: "possible"}})
 		e.hub.notify(exchange.Notice{Type: exchange.NoticeHit, Hit: &exchange.Hit{ID: "h3", LocalRef: "not-ours", OtherCountry: "PL", OtherRef: "pl-1", Band: "high"}})
-		for range 10 {
-			more, err := e.puller.PullOnce(e.ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !more {
-				break
-			}
-		}
+		e.pull(t)
 		if _, err := e.puller.PullOnce(e.ctx); err != nil || e.hub.lastSeen != 4 {
 			t.Errorf("the puller asks after %d (%v), want its cursor at 4 once every notice is stored", e.hub.lastSeen, err)
 		}

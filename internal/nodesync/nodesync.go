@@ -127,6 +127,11 @@ type Hit struct {
 	// Of the local child, read with the hit.
 	BirthYear int
 	Sex       cases.Sex
+
+	// Explanation is how the hub's model scored a "possible" pair (nil for
+	// other hits and from older hubs): checked on receipt, shown on the
+	// review screen.
+	Explanation *exchange.Explanation
 }
 
 // SecretRecord is a linkage secret as stored: sealed with the node's

@@ -3,11 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"time"
-
-	"github.com/cbss-egcc/childcentre/internal/exchange"
 
 	"github.com/cbss-egcc/childcentre/internal/hub"
 )
@@ -80,24 +77,4 @@ func (tx hubTx) CountAlerts(ctx context.Context) (int, error) {
 	var n int
 	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM hub_alerts`).Scan(&n)
 	return n, dbErr(err, "store: count alerts")
-}
-
-// sightingColumn and sightingOf carry a notice's sighting in hub_inbox.
-func sightingColumn(s *exchange.Sighting) string {
-	if s == nil {
-		return ""
-	}
-	b, _ := json.Marshal(s)
-	return string(b)
-}
-
-func sightingOf(v string) *exchange.Sighting {
-	if v == "" {
-		return nil
-	}
-	var s exchange.Sighting
-	if json.Unmarshal([]byte(v), &s) != nil {
-		return nil
-	}
-	return &s
 }

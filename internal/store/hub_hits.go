@@ -11,22 +11,25 @@ import (
 )
 
 const hubHitColumns = `id, hit_key, a_id, a_country, a_ref, b_id, b_country, b_ref, score_milli, band,
-	decision_a, decision_b, created_at`
+	decision_a, decision_b, created_at, explanation`
 
 func scanHubHit(row interface{ Scan(...any) error }) (*hub.Hit, error) {
 	var h hub.Hit
+	var ex string
 	err := row.Scan(&h.ID, &h.Key, &h.A, &h.ACountry, &h.ARef, &h.B, &h.BCountry, &h.BRef, &h.ScoreMilli,
-		&h.Band, &h.DecisionA, &h.DecisionB, scanTime{&h.Created})
+		&h.Band, &h.DecisionA, &h.DecisionB, scanTime{&h.Created}, &ex)
+	h.Explanation = jsonOf[exchange.Explanation](ex)
 	return &h, err
 }
 
 // AddHit implements hub.Tx.
 func (tx hubTx) AddHit(ctx context.Context, h *hub.Hit) (bool, error) {
 	err := tx.queryRow(ctx, `INSERT INTO hub_hits (hit_key, a_id, a_country, a_ref, b_id, b_country, b_ref,
-			score_milli, band, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			score_milli, band, created_at, explanation)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (a_country, a_ref, b_country, b_ref) DO NOTHING RETURNING id`,
-		h.Key, h.A, h.ACountry, h.ARef, h.B, h.BCountry, h.BRef, h.ScoreMilli, h.Band, tx.t(h.Created)).Scan(&h.ID)
+		h.Key, h.A, h.ACountry, h.ARef, h.B, h.BCountry, h.BRef, h.ScoreMilli, h.Band, tx.t(h.Created),
+		jsonColumn(h.Explanation)).Scan(&h.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -92,26 +95,26 @@ func (tx hubTx) ForgetRejections(ctx context.Context, country, ref string) error
 
 // AddNotice implements hub.Tx; n.Seq is set.
 func (tx hubTx) AddNotice(ctx context.Context, country string, n *exchange.Notice) error {
-	var key, local, oc, or, band, from, kind string
+	var key, local, oc, or, band, from, kind, ex string
 	var ct []byte
 	if h := n.Hit; h != nil {
-		key, local, oc, or, band = h.ID, h.LocalRef, h.OtherCountry, h.OtherRef, h.Band
+		key, local, oc, or, band, ex = h.ID, h.LocalRef, h.OtherCountry, h.OtherRef, h.Band, jsonColumn(h.Explanation)
 	}
 	if s := n.Sealed; s != nil {
 		from, kind, ct = s.From, s.Kind, s.Ciphertext
 	}
 	at := tx.timeOr(&n.CreatedAt)
 	err := tx.queryRow(ctx, `INSERT INTO hub_inbox (country, type, created_at, hit_key, local_ref, other_country,
-			other_ref, band, sealed_from, sealed_kind, ciphertext, sighting)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
-		country, n.Type, tx.t(at), key, local, oc, or, band, from, kind, ct, sightingColumn(n.Sighting)).Scan(&n.Seq)
+			other_ref, band, sealed_from, sealed_kind, ciphertext, sighting, explanation)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+		country, n.Type, tx.t(at), key, local, oc, or, band, from, kind, ct, jsonColumn(n.Sighting), ex).Scan(&n.Seq)
 	return dbErr(err, "store: add notice")
 }
 
 // Notices implements hub.Tx.
 func (tx hubTx) Notices(ctx context.Context, country string, after int64, limit int) ([]exchange.Notice, error) {
 	rows, err := tx.query(ctx, `SELECT seq, type, created_at, hit_key, local_ref, other_country, other_ref, band,
-			sealed_from, sealed_kind, ciphertext, sighting
+			sealed_from, sealed_kind, ciphertext, sighting, explanation
 		FROM hub_inbox WHERE country = ? AND seq > ? ORDER BY seq LIMIT ?`, country, after, limit)
 	if err != nil {
 		return nil, dbErr(err, "store: read inbox")
@@ -120,10 +123,11 @@ func (tx hubTx) Notices(ctx context.Context, country string, after int64, limit 
 		var n exchange.Notice
 		var h exchange.Hit
 		var s exchange.Sealed
-		var sg string
+		var sg, ex string
 		err := row.Scan(&n.Seq, &n.Type, scanTime{&n.CreatedAt}, &h.ID, &h.LocalRef, &h.OtherCountry, &h.OtherRef,
-			&h.Band, &s.From, &s.Kind, &s.Ciphertext, &sg)
-		n.Sighting = sightingOf(sg)
+			&h.Band, &s.From, &s.Kind, &s.Ciphertext, &sg, &ex)
+		n.Sighting = jsonOf[exchange.Sighting](sg)
+		h.Explanation = jsonOf[exchange.Explanation](ex)
 		switch n.Type {
 		case exchange.NoticeHit, exchange.NoticeHitWithdrawn:
 			n.Hit = &h

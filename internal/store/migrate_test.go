@@ -15,7 +15,7 @@ import (
 )
 
 // wantMigrations are the migrations this binary ships, in order.
-var wantMigrations = []string{"0001_auth", "0002_audit", "0003_cases", "0004_api_tokens", "0005_authorship", "0006_token_expiry", "0007_account_approval", "0008_national_ref_at_rest", "0010_health", "0020_hub", "0030_exchange_node", "0040_site", "0050_stats", "0051_hub_stats", "0055_followup", "0056_alerts", "0058_followup_attachments", "0059_hub_witness", "0060_duplicate_block", "0061_child_blocks", "0062_hot_rows"}
+var wantMigrations = []string{"0001_auth", "0002_audit", "0003_cases", "0004_api_tokens", "0005_authorship", "0006_token_expiry", "0007_account_approval", "0008_national_ref_at_rest", "0010_health", "0020_hub", "0030_exchange_node", "0040_site", "0050_stats", "0051_hub_stats", "0055_followup", "0056_alerts", "0058_followup_attachments", "0059_hub_witness", "0060_duplicate_block", "0061_child_blocks", "0062_hot_rows", "0063_hit_explanation"}
 
 func TestMigrateIdempotentAndRecorded(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cbss-egcc/childcentre/internal/cases"
+	"github.com/cbss-egcc/childcentre/internal/exchange"
 	"github.com/cbss-egcc/childcentre/internal/nodesync"
 )
 
@@ -153,16 +154,18 @@ func (tx syncTx) PutHit(ctx context.Context, h *nodesync.Hit) (bool, error) {
 		h.HitID, h.LocalRef, h.OtherCountry, h.OtherRef).Scan(&id, &status)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		_, err := tx.exec(ctx, `INSERT INTO exchange_hits (hit_id, child_id, local_ref, other_country, other_ref, band, status, received_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, h.HitID, h.ChildID, h.LocalRef, h.OtherCountry, h.OtherRef, h.Band, h.Status, tx.t(h.ReceivedAt))
+		_, err := tx.exec(ctx, `INSERT INTO exchange_hits (hit_id, child_id, local_ref, other_country, other_ref, band, status,
+				received_at, explanation)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, h.HitID, h.ChildID, h.LocalRef, h.OtherCountry, h.OtherRef, h.Band, h.Status,
+			tx.t(h.ReceivedAt), jsonColumn(h.Explanation))
 		return err == nil, dbErr(err, op)
 	case err != nil:
 		return false, dbErr(err, op)
 	case status == nodesync.HitWithdrawn:
 		// The pair holds again (the other side re-uploaded): show it again
 		// under the hub's new hit id.
-		_, err := tx.exec(ctx, `UPDATE exchange_hits SET hit_id = ?, band = ?, status = ?, received_at = ? WHERE id = ?`,
-			h.HitID, h.Band, nodesync.HitOpen, tx.t(h.ReceivedAt), id)
+		_, err := tx.exec(ctx, `UPDATE exchange_hits SET hit_id = ?, band = ?, status = ?, received_at = ?, explanation = ?
+			WHERE id = ?`, h.HitID, h.Band, nodesync.HitOpen, tx.t(h.ReceivedAt), jsonColumn(h.Explanation), id)
 		return err == nil, dbErr(err, op)
 	}
 	return false, nil // held already; a rejected pair stays rejected
@@ -176,14 +179,15 @@ func (tx syncTx) WithdrawHit(ctx context.Context, hitID string) error {
 }
 
 const hitColumns = `h.id, h.hit_id, h.child_id, h.local_ref, h.other_country, h.other_ref, h.band, h.status,
-	h.received_at, h.decided_at, h.decided_by, c.birth_year, c.sex`
+	h.received_at, h.decided_at, h.decided_by, c.birth_year, c.sex, h.explanation`
 
 func scanHit(row interface{ Scan(...any) error }) (*nodesync.Hit, error) {
 	var h nodesync.Hit
-	var sex string
+	var sex, ex string
 	err := row.Scan(&h.ID, &h.HitID, &h.ChildID, &h.LocalRef, &h.OtherCountry, &h.OtherRef, &h.Band, &h.Status,
-		scanTime{&h.ReceivedAt}, scanTime{&h.DecidedAt}, &h.DecidedBy, &h.BirthYear, &sex)
+		scanTime{&h.ReceivedAt}, scanTime{&h.DecidedAt}, &h.DecidedBy, &h.BirthYear, &sex, &ex)
 	h.Sex = cases.Sex(sex)
+	h.Explanation = jsonOf[exchange.Explanation](ex)
 	return &h, err
 }
 

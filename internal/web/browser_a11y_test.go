@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/cbss-egcc/childcentre/internal/auth"
 	"github.com/cbss-egcc/childcentre/internal/cases"
 	"github.com/cbss-egcc/childcentre/internal/exchange"
@@ -83,6 +85,19 @@ func TestBrowserAccessibility(t *testing.T) {
 		fmt.Sprintf("/cases/%d", caseID), fmt.Sprintf("/cases/%d/print", caseID), fmt.Sprintf("/cases/%d/edit", caseID)} {
 		check(p)
 	}
+	// The possible matches abroad, and the review screen's explanations
+	// unfolded (hits_explain.go).
+	e.srv.deps.Hits = &fakeHits{hits: explainedHits()}
+	check("/hits")
+	opened, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(() => {
+		const ds = document.querySelectorAll("details.explain");
+		ds.forEach(d => d.open = true);
+		return ds.length;
+	})()`))
+	if err != nil || opened != 2 {
+		t.Fatalf("unfolded %d explanations (%v), want 2", opened, err)
+	}
+	webtest.RequireAccessible(t, ctx, "/hits (explanations unfolded)")
 	check("/children?status=nonsense", 422)
 	check("/nowhere", 404)
 	check("/admin/users", 403)

@@ -63,6 +63,8 @@ type hitRow struct {
 	*nodesync.Hit
 	Age       int    // the local child's age this year; 0 when the birth year is unknown
 	StatusKey string // catalogue key of the status
+	// Explain is how the hub's model scored a possible pair (nil: none).
+	Explain *explainView
 }
 
 // hitsData is the data of the work queue.
@@ -91,7 +93,7 @@ func (s *Server) hitsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		year := s.now().In(s.cfg.Location).Year()
 		for _, h := range list {
-			row := hitRow{Hit: h, StatusKey: hitStatusKeys[h.Status]}
+			row := hitRow{Hit: h, StatusKey: hitStatusKeys[h.Status], Explain: newExplainView(h.Explanation)}
 			if h.BirthYear > 0 {
 				row.Age = year - h.BirthYear
 			}

@@ -121,6 +121,9 @@ func viewFuncs(cat *i18n.Catalog, sf *staticFiles, loc *time.Location, lang stri
 	for name, f := range registryFuncs(cat, tr, lang, loc) {
 		funcs[name] = f
 	}
+	for name, f := range numberFuncs(lang) {
+		funcs[name] = f
+	}
 	return funcs
 }
 

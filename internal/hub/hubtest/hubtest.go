@@ -51,10 +51,19 @@ type Encoder struct {
 	f    []uint64
 }
 
-// NewEncoder returns an encoder; it is not safe for concurrent use.
+// NewEncoder returns an encoder of the child schema; it is not safe for
+// concurrent use.
 func NewEncoder(t testing.TB) *Encoder {
 	t.Helper()
 	return NewEncoderOf(t, Schema(t))
+}
+
+// NewSchemaEncoder returns an encoder of the built-in schema name (child,
+// child-fields): a network of a segmented schema scores field by field
+// and explains its "possible" hits.
+func NewSchemaEncoder(t testing.TB, name string) *Encoder {
+	t.Helper()
+	return NewEncoderOf(t, builtin(t, name))
 }
 
 // NewEncoderOf returns an encoder with schema s, whose columns are among
@@ -67,6 +76,9 @@ func NewEncoderOf(t testing.TB, s *linkage.Schema) *Encoder {
 	}
 	return &Encoder{enc: enc, cols: s.Columns(), row: make([]string, len(s.Columns())), f: make([]uint64, enc.Words())}
 }
+
+// LinkageSchema returns the schema the encoder encodes with.
+func (e *Encoder) LinkageSchema() *linkage.Schema { return e.enc.Schema() }
 
 // Schema returns the schema fingerprint, KeyID the secret's key id.
 func (e *Encoder) Schema() string { return e.enc.Schema().Fingerprint() }
