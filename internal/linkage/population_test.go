@@ -1,7 +1,11 @@
 package linkage
 
 import (
+	"cmp"
 	"math"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/cbss-egcc/childcentre/internal/synth"
@@ -61,4 +65,43 @@ func fixedModel(t *testing.T, words int, s *Schema, w *Weights) *Model {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// TestCarriedWeightsFigures prints the figures of docs/linkage.md
+// ("Weights carried over to other records"): F1 with the built-in
+// weights and with weights learned on the spot, field preset, seed 2:
+//
+//	CHILDCENTRE_CARRIED=100,1000,2000,5000,20000 go test -run CarriedWeightsFigures -v ./internal/linkage/
+//
+// (CHILDCENTRE_CARRIED_PRESET for another preset).
+func TestCarriedWeightsFigures(t *testing.T) {
+	sizes := os.Getenv("CHILDCENTRE_CARRIED")
+	if sizes == "" {
+		t.Skip("set CHILDCENTRE_CARRIED to numbers of children to print the built-in weights' F1 against learned ones")
+	}
+	s := fieldsSchema(t)
+	preset := cmp.Or(os.Getenv("CHILDCENTRE_CARRIED_PRESET"), synth.PresetField)
+	for _, f := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			t.Fatalf("CHILDCENTRE_CARRIED: %q is not a number of children", f)
+		}
+		e, ent := encodeSynth(t, s, synth.Options{Children: n, Seed: 2, Preset: preset})
+		builtin, err := NewModel(e.Words, s.Options())
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := s.Options()
+		o.Model = builtin
+		fixed, err := Link(e.Set(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		learned, err := Link(e.Set(), s.Options())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s, %d children (%d records): built-in weights %v; learned %v", preset, n, e.Len(),
+			Evaluate(fixed.Cluster, ent), Evaluate(learned.Cluster, ent))
+	}
 }
