@@ -118,10 +118,18 @@ func (m *Model) IsReview(score float64) bool { return score >= m.opt.Review }
 // strong link cannot pull a record into a cluster of another child. scores
 // must hold one score per member.
 func (m *Model) CanJoin(scores []float64) bool {
+	return m.CanMerge(scores, len(scores)+1)
+}
+
+// CanMerge reports whether two clusters of size records together, whose
+// cross pairs (every record of one with every record of the other) score
+// scores, may merge: the batch solver's rule, CanJoin's for a cluster of
+// one.
+func (m *Model) CanMerge(scores []float64, size int) bool {
 	if len(scores) == 0 {
 		return true
 	}
-	if len(scores)+1 > m.opt.MaxCluster {
+	if size > m.opt.MaxCluster {
 		return false
 	}
 	sum := 0.0

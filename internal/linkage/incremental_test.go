@@ -104,3 +104,26 @@ func TestModelCanJoin(t *testing.T) {
 		}
 	}
 }
+
+// TestModelCanMerge: two clusters merge on the solver's rule over every
+// cross pair, within the largest cluster.
+func TestModelCanMerge(t *testing.T) {
+	m, err := NewModel(16, Options{Threshold: 0.8, Review: 0.7, MaxCluster: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		scores []float64
+		size   int
+		want   bool
+	}{
+		{[]float64{0.9, 0.75, 0.9, 0.75}, 4, true},    // mean 0.825
+		{[]float64{0.95, 0.69, 0.95, 0.95}, 4, false}, // one pair below MinLink
+		{[]float64{0.9, 0.9, 0.9, 0.9, 0.9, 0.9}, 5, false},
+		{[]float64{0.85, 0.75, 0.8, 0.75}, 4, false}, // mean 0.7875
+	} {
+		if got := m.CanMerge(tc.scores, tc.size); got != tc.want {
+			t.Errorf("CanMerge(%v, %d) = %v, want %v", tc.scores, tc.size, got, tc.want)
+		}
+	}
+}
