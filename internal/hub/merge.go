@@ -39,9 +39,13 @@ func (s *Service) mergeFrom(ctx context.Context, tx Tx, rec *Record, members []*
 		return f, err
 	}
 	tried := map[int64]bool{rec.Cluster: true}
+	in := map[int64]bool{}
+	for _, x := range members {
+		in[x.ID] = true
+	}
 	hits := 0
 	for _, c := range others {
-		if c.KeyID != rec.KeyID || !s.model.IsMatch(scores[c.ID]) {
+		if c.KeyID != rec.KeyID || in[c.ID] || !s.model.IsMatch(scores[c.ID]) {
 			continue
 		}
 		// Read again: an earlier merge of this loop may have moved it.
@@ -114,6 +118,7 @@ func (s *Service) mergeFrom(ctx context.Context, tx Tx, rec *Record, members []*
 		}
 		for _, y := range other {
 			y.Cluster = rec.Cluster
+			in[y.ID] = true
 		}
 		members = append(members, other...)
 	}
