@@ -30,8 +30,9 @@ import (
 //     rise at most 16-fold (maxCarriedFactor).
 //
 // On the field preset (seed 2), linking with the built-in weights gave F1
-// 0.8158 at 2,000 children with the weights' means and prior, and
-// 0.8681 with the means carried over (learned on the spot: 0.9118).
+// 0.8158 at 2,000 children with the weights' means and prior, 0.8681 with
+// the means carried over, and 0.9155 with the prior as well (learned on
+// the spot: 0.9118); docs/linkage.md has the figures at other sizes.
 
 // tableStats describe the values of one frequency table in a population.
 type tableStats struct {
