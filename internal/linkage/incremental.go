@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cbss-egcc/childcentre/internal/linkage/dice"
 )
@@ -162,6 +163,9 @@ type Index struct {
 	// and c²(c−1), c the records holding the value: the index's own mean
 	// frequency of an agreeing value (Index.model).
 	pairs, cubes []int64
+	// carried is the model carried over to the indexed records, made on
+	// first use after the counts changed (nil: to be made again).
+	carried atomic.Pointer[fsModel]
 }
 
 // NewIndex returns an empty index scored by m.
@@ -198,6 +202,7 @@ func (ix *Index) count(f []uint64, d int32) {
 		ix.nfreq[t] += int(d)
 		ix.pairs[t] += c1*(c1-1) - c0*(c0-1)
 		ix.cubes[t] += c1*c1*(c1-1) - c0*c0*(c0-1)
+		ix.carried.Store(nil)
 	}
 }
 

@@ -19,8 +19,9 @@ func (ix *Index) Score(a, b []uint64) float64 {
 	defer ix.mu.RUnlock()
 	fs := ix.model()
 	var pa, pb [maxFields]uint16
+	var ta, tb [3 * maxFields]float32
 	ra, rb := fs.c.rec(a, pa[:]), fs.c.rec(b, pb[:])
-	ra.tf, rb.tf = ix.freqs(a, nil), ix.freqs(b, nil)
+	ra.tf, rb.tf = ix.freqs(a, ta[:len(ix.freq)]), ix.freqs(b, tb[:len(ix.freq)])
 	var lv [32]uint8
 	return prob(fs.weight(ra, rb, lv[:len(fs.c.feats)], nil))
 }
@@ -38,15 +39,22 @@ func (ix *Index) Explain(a, b []uint64) (*Explanation, error) {
 }
 
 // model returns the index's model carried over to the indexed records
-// (fsModel.forPopulation). Call with ix.mu held.
+// (fsModel.forPopulation), made once per change of the counts rather than
+// for every pair scored. Call with ix.mu held (read or write): the counts
+// cannot change meanwhile, so readers that make it at once make the same.
 func (ix *Index) model() *fsModel {
-	return ix.m.fs.forPopulation(func(t int) (tableStats, bool) {
+	if fs := ix.carried.Load(); fs != nil {
+		return fs
+	}
+	fs := ix.m.fs.forPopulation(func(t int) (tableStats, bool) {
 		if ix.pairs[t] <= 0 || ix.nfreq[t] == 0 {
 			return tableStats{}, false
 		}
 		n := float64(ix.nfreq[t])
 		return tableStats{shared: float64(ix.pairs[t]) / n, mean: float64(ix.cubes[t]) / float64(ix.pairs[t]) / n}, true
 	})
+	ix.carried.Store(fs)
+	return fs
 }
 
 // freqs returns in dst (allocated when nil) the frequency of each of f's
