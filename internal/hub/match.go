@@ -281,11 +281,14 @@ func (s *Service) place(ctx context.Context, tx Tx, j *job, delta []Change) (int
 		if err != nil {
 			return 0, err
 		}
-		m, err := s.mergeFrom(ctx, tx, rec, append(slices.Clone(t.members), rec), others, scores)
-		if err != nil {
-			return 0, err
+		hits, placed = n, true
+		if known == linkage.DateFull {
+			m, err := s.mergeFrom(ctx, tx, rec, j.f, append(slices.Clone(t.members), rec), others, scores)
+			if err != nil {
+				return 0, err
+			}
+			hits += m
 		}
-		hits, placed = n+m, true
 		break
 	}
 	if !placed && known < linkage.DateFull && refused != nil && oneTarget(rec, others) && s.model.CanJoinUndated(refused.scores) {

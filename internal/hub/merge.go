@@ -1,10 +1,6 @@
 package hub
 
-import (
-	"context"
-
-	"github.com/cbss-egcc/childcentre/internal/linkage"
-)
+import "context"
 
 // mergeFrom merges into rec's cluster (rec has just joined it: members
 // are its records, rec included) the other clusters, and lone records,
@@ -12,24 +8,18 @@ import (
 // cross pair together admits it (linkage.Model.CanMerge): the rule on
 // which the batch solver merges two clusters. Without it the hub only
 // ever added a record to one cluster, and a child whose first
-// registrations had formed two clusters stayed in two. others are rec's
-// candidates, best first, scores their scores against rec. Only a record
-// with a full date of birth merges: one without could be either of two
-// children (the undated records' ambiguity, undated.go), and merging
-// through it would chain them. It reports the hits issued.
-func (s *Service) mergeFrom(ctx context.Context, tx Tx, rec *Record, members []*Record, others []*Record, scores map[int64]float64) (int, error) {
+// registrations had formed two clusters stayed in two. f is rec's filter,
+// others are rec's candidates, best first, scores their scores against
+// rec. The caller merges only from a record with a full date of birth: one
+// without could be either of two children (the undated records'
+// ambiguity, undated.go), and merging through it would chain them. It
+// reports the hits issued.
+func (s *Service) mergeFrom(ctx context.Context, tx Tx, rec *Record, f []uint64, members []*Record, others []*Record, scores map[int64]float64) (int, error) {
 	if rec.Cluster == 0 {
 		return 0, nil
 	}
-	frec, err := s.words(rec.Filter)
-	if err != nil {
-		return 0, err
-	}
-	if s.model.DateKnown(frec) != linkage.DateFull {
-		return 0, nil
-	}
 	score := s.scorer(rec.KeyID)
-	filters := map[int64][]uint64{}
+	filters := map[int64][]uint64{rec.ID: f}
 	filter := func(r *Record) ([]uint64, error) {
 		if f, ok := filters[r.ID]; ok {
 			return f, nil
