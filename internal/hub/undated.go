@@ -87,6 +87,9 @@ func oneTarget(rec *Record, others []*Record) bool {
 // Their hits are withdrawn, and the clusters they leave regrouped
 // (detach).
 func (s *Service) unsettle(ctx context.Context, tx Tx, rec *Record, known linkage.DateKnown, others []*Record, scores map[int64]float64) error {
+	if !s.model.HasDates() {
+		return nil // every record counts as dated
+	}
 	for _, r := range others {
 		if r.KeyID != rec.KeyID {
 			continue
@@ -187,9 +190,12 @@ func (s *Service) settleUndated(groups []*group, score func(a, b []uint64) float
 // number of hits issued.
 func (s *Service) settleLone(ctx context.Context, tx Tx, rec *Record, others []*Record, delta []Change) (int, error) {
 	ki := s.indexOf(rec.KeyID)
+	if ki == nil || !s.model.HasDates() {
+		return 0, nil // every record counts as dated
+	}
 	hits := 0
 	for _, o := range others {
-		if ki == nil || o.KeyID != rec.KeyID {
+		if o.KeyID != rec.KeyID {
 			continue
 		}
 		f, err := s.words(o.Filter)

@@ -37,17 +37,19 @@ func (c *comparer) knownDate(pop []uint16, d int) int {
 	return knownFull
 }
 
+// HasDates reports whether DateKnown can tell records without a full date
+// from the others: false for a model without layout or without a date,
+// where every record counts as dated.
+func (m *Model) HasDates() bool { return m.fs != nil && m.fs.c.dateFeature() >= 0 }
+
 // DateKnown tells how much of a date of birth filter f holds. A model
 // without layout, or a layout without a date, sees every record as dated:
 // records without a full date get no second look there (as in Link).
 func (m *Model) DateKnown(f []uint64) DateKnown {
-	if m.fs == nil {
+	if !m.HasDates() {
 		return DateFull
 	}
 	d := m.fs.c.dateFeature()
-	if d < 0 {
-		return DateFull
-	}
 	var buf [maxFields]uint16
 	return DateKnown(m.fs.c.knownDate(m.fs.c.rec(f, buf[:]).pop, d))
 }

@@ -11,6 +11,9 @@ import (
 func TestDateKnown(t *testing.T) {
 	fields, child := fieldsSchema(t), childSchema(t)
 	fm, cm := schemaModel(t, fields), schemaModel(t, child)
+	if !fm.HasDates() || cm.HasDates() {
+		t.Errorf("HasDates: child-fields %v, child %v; want true, false", fm.HasDates(), cm.HasDates())
+	}
 	tests := []struct {
 		name, dob, est string
 		fields, child  DateKnown
