@@ -15,7 +15,7 @@ import (
 )
 
 // Duplicate detection compares the linkage encodings (CLKs, Bloom filters
-// of the built-in "child" schema: name q-grams and phonetic keys, date of
+// of the built-in "child-clk" schema: name q-grams and phonetic keys, date of
 // birth with year windows, sex, citizenship) of a new registration and of
 // the children already held, by Sørensen–Dice similarity. The encodings
 // are made under a node-local key derived from the keyring, never the
@@ -49,7 +49,7 @@ type encoders struct {
 
 func (s *Service) encoders() (*encoders, error) {
 	s.encOnce.Do(func() {
-		schema, ok := linkage.BuiltinSchema("child")
+		schema, ok := linkage.BuiltinSchema("child-clk")
 		if !ok {
 			s.encErr = errs.E(errs.Internal, "cases: the built-in child schema is missing")
 			return

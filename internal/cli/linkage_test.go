@@ -108,6 +108,10 @@ func TestEncodeAndLink(t *testing.T) {
 		if !bytes.HasPrefix(data, []byte(`{"format":"childcentre-encodings"`)) {
 			t.Fatalf("%s does not start with the header", out)
 		}
+		// --schema child is the field-level model, named in the header.
+		if !bytes.Contains(data[:bytes.IndexByte(data, '\n')], []byte(`"schema":"child-fields"`)) {
+			t.Fatalf("%s: --schema child did not encode with child-fields", out)
+		}
 		encs = append(encs, out)
 	}
 	clusters := filepath.Join(dir, "clusters.csv")
@@ -169,6 +173,24 @@ func TestEncodeAndLink(t *testing.T) {
 	code, _, stderr = runLinkageCLI(t, "", "link", "--out", clusters, encs[0], otherOut)
 	if code != 1 || !strings.Contains(stderr, "different linkage secrets") {
 		t.Errorf("other secret: %d %q", code, stderr)
+	}
+	// Encodings of the record-level schema (what --schema child gave before
+	// 5 December 2026) still link among themselves and are refused, named,
+	// next to the field-level ones.
+	var clks []string
+	for _, c := range csvs[:2] {
+		out := strings.TrimSuffix(c, ".csv") + ".old.clk"
+		if code, _, stderr := runLinkageCLI(t, "", "encode", "--schema", "child-clk", "--secret-file", secret, "--out", out, c); code != 0 {
+			t.Fatal(stderr)
+		}
+		clks = append(clks, out)
+	}
+	if code, stdout, stderr := runLinkageCLI(t, "", "link", "--out", clusters, clks[0], clks[1]); code != 0 || !strings.Contains(stdout, "clusters ") {
+		t.Errorf("child-clk link: %d %s %s", code, stdout, stderr)
+	}
+	code, _, stderr = runLinkageCLI(t, "", "link", "--out", clusters, encs[0], clks[1])
+	if code != 1 || !strings.Contains(stderr, "different schemas (child-fields, child-clk)") {
+		t.Errorf("mixed schemas: %d %q", code, stderr)
 	}
 }
 

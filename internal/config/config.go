@@ -166,7 +166,7 @@ var Options = []Option{
 	{"network-ca", "CHILDCENTRE_NETWORK_CA", "", false, "the network CA's certificate (PEM) that every peer's certificate must chain to (default: ca.crt in --network-dir)", str(func(c *Config) *string { return &c.NetworkCA })},
 	{"network-crl", "CHILDCENTRE_NETWORK_CRL", "", false, "the network's certificate revocation list (PEM), re-read when the file changes (default: ca.crl in --network-dir)", str(func(c *Config) *string { return &c.NetworkCRL })},
 	{"site-url", "CHILDCENTRE_SITE_URL", "", false, "hub: the public site's address, e.g. https://childcentre.example.org, used in feeds, the sitemap and hreflang links (empty: derived from --listen)", str(func(c *Config) *string { return &c.SiteURL })},
-	{"network-schema", "CHILDCENTRE_NETWORK_SCHEMA", "child", false, "the network's linkage schema: a built-in name (child) or a schema file; the hub refuses encodings made with another", str(func(c *Config) *string { return &c.NetworkSchema })},
+	{"network-schema", "CHILDCENTRE_NETWORK_SCHEMA", "child-clk", false, "the network's linkage schema: a built-in name (child-clk, the record-level CLK; child-fields, the field-level model) or a schema file; the hub refuses encodings made with another", str(func(c *Config) *string { return &c.NetworkSchema })},
 	// Regional statistics (docs/statistics.md).
 	{"stats-k", "CHILDCENTRE_STATS_K", "11", false, "hub: no published statistic lies between 1 and k-1; at least 11, and never lowered once published", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)

@@ -290,7 +290,7 @@ func serverConfig(ca *pki.CA, dir, role, country string, opt Options) (*config.C
 	c := &config.Config{
 		Role: role, Country: country, Listen: "127.0.0.1:0", ExchangeListen: "127.0.0.1:0",
 		DatabaseURL: filepath.Join(sdir, role+".db"), KeyFile: keyFile,
-		NetworkDir: netDir, NetworkCA: filepath.Join(ca.Dir, pki.CACertFile), NetworkCRL: ca.CRLPath(), NetworkSchema: "child",
+		NetworkDir: netDir, NetworkCA: filepath.Join(ca.Dir, pki.CACertFile), NetworkCRL: ca.CRLPath(), NetworkSchema: "child-clk",
 		LogLevel: "info", LogFormat: "json", Language: "en",
 		IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour, ShutdownTimeout: 5 * time.Second,
 		Location: opt.Location,

@@ -157,7 +157,7 @@ func learnedPrior(t *testing.T) func(*linkage.Options) {
 func TestRecordLevelSchemaNoExplanation(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := hubtest.Schema(t)
-		_, got, _ := trioHits(t, db, "child", [3]string{"2009-03-14", "2008-03-14", "2009-03-14"}, func(o *linkage.Options) {
+		_, got, _ := trioHits(t, db, "child-clk", [3]string{"2009-03-14", "2008-03-14", "2009-03-14"}, func(o *linkage.Options) {
 			o.Threshold, o.Support = 0.99, s.Threshold
 		})
 		bands := map[string]int{}

@@ -48,7 +48,7 @@ func TestFiguresAgainstBatch(t *testing.T) {
 	}
 	db := storetest.New(t)
 	schema := hubtest.FieldsSchema(t)
-	if os.Getenv("CHILDCENTRE_FIGURES_SCHEMA") == "child" {
+	if os.Getenv("CHILDCENTRE_FIGURES_SCHEMA") == "child-clk" {
 		schema = hubtest.Schema(t)
 	}
 	enc := hubtest.NewEncoderOf(t, schema)

@@ -73,7 +73,7 @@ func (n *testNet) config() *config.Config {
 	return &config.Config{Role: "hub", Listen: "127.0.0.1:0", ExchangeListen: "127.0.0.1:0", DatabaseURL: n.dbURL,
 		Keys: n.keys, LogLevel: "info", LogFormat: "text", Language: "en", IdleTimeout: 30 * time.Minute,
 		AbsoluteTimeout: 12 * time.Hour, ShutdownTimeout: cmp.Or(n.shutdown, 5*time.Second), NetworkDir: n.hubDir,
-		NetworkCRL: n.crlPath, NetworkSchema: "child"}
+		NetworkCRL: n.crlPath, NetworkSchema: "child-clk"}
 }
 
 // start opens and serves the hub (again, after stop: a restart).

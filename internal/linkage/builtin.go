@@ -13,9 +13,25 @@ import (
 //go:embed schemas/*.json
 var builtinFS embed.FS
 
-// BuiltinSchema returns a built-in schema by name ("child"). Each call
-// returns a fresh copy.
+// DefaultSchema is the name under which the recommended schema for
+// children's registrations is found: `encode --schema child`. It is an alias,
+// so that the recommendation can move to a better schema without a new
+// name for users to learn; encodings carry the real schema's name and
+// fingerprint, so files made before the move are still told apart.
+const DefaultSchema = "child"
+
+// builtinAliases maps the alias names of built-in schemas to the schema
+// they stand for. `child` stands for the field-level model since
+// 5 December 2026; the record-level CLK it stood for before is `child-clk`
+// (docs/linkage.md, "Chosen default").
+var builtinAliases = map[string]string{DefaultSchema: "child-fields"}
+
+// BuiltinSchema returns a built-in schema by name ("child", "child-clk",
+// "child-fields") or alias. Each call returns a fresh copy.
 func BuiltinSchema(name string) (*Schema, bool) {
+	if real, ok := builtinAliases[name]; ok {
+		name = real
+	}
 	if !validLabel(name) {
 		return nil, false
 	}
@@ -30,12 +46,18 @@ func BuiltinSchema(name string) (*Schema, bool) {
 	return s, true
 }
 
-// BuiltinSchemaNames lists the built-in schemas, comma-separated.
+// BuiltinSchemaNames lists the built-in schemas and aliases,
+// comma-separated; an alias is followed by the schema it stands for.
 func BuiltinSchemaNames() string {
 	entries, _ := builtinFS.ReadDir("schemas")
 	var names []string
 	for _, e := range entries {
-		names = append(names, strings.TrimSuffix(e.Name(), ".json"))
+		if name, ok := strings.CutSuffix(e.Name(), ".json"); ok {
+			names = append(names, name)
+		}
+	}
+	for alias, real := range builtinAliases {
+		names = append(names, alias+" (= "+real+")")
 	}
 	slices.Sort(names)
 	return strings.Join(names, ", ")

@@ -72,15 +72,15 @@ func TestQualitySynthetic(t *testing.T) {
 		floor    float64
 	}
 	runs := []run{
-		{"child", synth.PresetMild, 20000, floorChildMild},
-		{"child", synth.PresetField, 20000, floorChildField},
-		{"child", synth.PresetHarsh, 20000, floorChildHarsh},
+		{"child-clk", synth.PresetMild, 20000, floorChildMild},
+		{"child-clk", synth.PresetField, 20000, floorChildField},
+		{"child-clk", synth.PresetHarsh, 20000, floorChildHarsh},
 		{"child-fields", synth.PresetMild, 20000, floorFieldsMild},
 		{"child-fields", synth.PresetField, 20000, floorFieldsField},
 		{"child-fields", synth.PresetHarsh, 20000, floorFieldsHarsh},
 	}
 	if testing.Short() || raceEnabled {
-		runs = []run{{"child", "", 5000, floorSynth5kF1}, {"child-fields", "", 5000, floorFields5kF1}}
+		runs = []run{{"child-clk", "", 5000, floorSynth5kF1}, {"child-fields", "", 5000, floorFields5kF1}}
 	}
 	for _, r := range runs {
 		s, ok := BuiltinSchema(r.schema)
@@ -112,7 +112,7 @@ func TestQualityLarge(t *testing.T) {
 		t.Skip("set CHILDCENTRE_QUALITY_CHILDREN=50000 to link a larger population")
 	}
 	preset := cmp.Or(os.Getenv("CHILDCENTRE_QUALITY_PRESET"), synth.PresetField)
-	for _, name := range []string{"child", "child-fields"} {
+	for _, name := range []string{"child-clk", "child-fields"} {
 		s, _ := BuiltinSchema(name)
 		e, ent := encodeSynth(t, s, synth.Options{Children: n, Seed: 2, Preset: preset})
 		start := time.Now()

@@ -44,7 +44,7 @@ func TestScale(t *testing.T) {
 		debug.SetMemoryLimit(900 << 20)
 		defer debug.SetMemoryLimit(math.MaxInt64)
 	}
-	name := cmp.Or(os.Getenv("CHILDCENTRE_SCALE_SCHEMA"), "child")
+	name := cmp.Or(os.Getenv("CHILDCENTRE_SCALE_SCHEMA"), "child-clk")
 	s, ok := BuiltinSchema(name)
 	if !ok {
 		t.Fatalf("no built-in schema %q", name)

@@ -96,14 +96,24 @@ func TestParseSchemaDateField(t *testing.T) {
 }
 
 func TestBuiltinAndExampleSchemas(t *testing.T) {
-	for _, name := range strings.Split(BuiltinSchemaNames(), ", ") {
+	for _, listed := range strings.Split(BuiltinSchemaNames(), ", ") {
+		name, _, _ := strings.Cut(listed, " (= ")
 		if _, ok := BuiltinSchema(name); !ok {
 			t.Errorf("built-in schema %s does not load", name)
 		}
 	}
-	s, ok := BuiltinSchema("child")
-	if !ok {
-		t.Fatal("no built-in child schema")
+	// The default name stands for the field-level model: encodings made
+	// with it carry the real schema's name, and the names list says so.
+	def, ok := BuiltinSchema(DefaultSchema)
+	if !ok || def.Name != "child-fields" || def.Layout() == nil {
+		t.Fatalf("--schema %s is not the field-level model: %+v", DefaultSchema, def)
+	}
+	if !strings.Contains(BuiltinSchemaNames(), "child (= child-fields)") {
+		t.Errorf("BuiltinSchemaNames() = %q: the alias is not listed", BuiltinSchemaNames())
+	}
+	s, ok := BuiltinSchema("child-clk")
+	if !ok || s.Name != "child-clk" || s.Layout() != nil {
+		t.Fatal("no built-in record-level child-clk schema")
 	}
 	want := "id,given_name,family_name,date_of_birth,dob_estimated,sex,citizenship"
 	if got := strings.Join(s.Columns(), ","); got != want {

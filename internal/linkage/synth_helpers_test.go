@@ -49,7 +49,7 @@ func encodeSynth(t testing.TB, s *Schema, opt synth.Options) (*Encodings, []stri
 // childSchema returns the built-in child schema.
 func childSchema(t testing.TB) *Schema {
 	t.Helper()
-	s, ok := BuiltinSchema("child")
+	s, ok := BuiltinSchema("child-clk")
 	if !ok {
 		t.Fatal("no child schema")
 	}

@@ -52,7 +52,7 @@ func newNet(t testing.TB) *testNet {
 // hub's folder; storetest.PostgresURL for PostgreSQL).
 func newNetOn(t testing.TB, hubDB string) *testNet {
 	t.Helper()
-	return newNetSchema(t, hubDB, "child")
+	return newNetSchema(t, hubDB, "child-clk")
 }
 
 // newNetSchema is newNetOn with the network's linkage schema (a built-in

@@ -146,7 +146,7 @@ func TestCrashNodeProcess(t *testing.T) {
 }
 
 func crashConfig(dbURL, keyFile string) *config.Config {
-	c := &config.Config{Role: "node", Country: "SE", Listen: "127.0.0.1:0", DatabaseURL: dbURL, KeyFile: keyFile, NetworkSchema: "child",
+	c := &config.Config{Role: "node", Country: "SE", Listen: "127.0.0.1:0", DatabaseURL: dbURL, KeyFile: keyFile, NetworkSchema: "child-clk",
 		LogLevel: "error", LogFormat: "json", Language: "en",
 		IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour, ShutdownTimeout: 5 * time.Second}
 	return c

@@ -55,7 +55,7 @@ func openNode(tb testing.TB, dbURL string, now func() time.Time, mod func(*confi
 	c := &config.Config{Role: "node", Country: "SE", Listen: "127.0.0.1:0", DatabaseURL: dbURL, KeyFile: keyFile,
 		LogLevel: "error", LogFormat: "json", Language: "en",
 		IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour, ShutdownTimeout: 5 * time.Second,
-		NetworkSchema: "child"} // serve's default, which Validate now requires
+		NetworkSchema: "child-clk"} // serve's default, which Validate now requires
 	if mod != nil {
 		mod(c)
 	}

@@ -145,7 +145,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	kr := crypto.NewKeyring(t0)
 	now := func() time.Time { return t0 }
-	schema, _ := linkage.BuiltinSchema("child")
+	schema, _ := linkage.BuiltinSchema("child-clk")
 	e := &env{ctx: context.Background(), db: db, net: store.NewNodeSyncStore(db), sharer: nodesync.NewSharer(schema),
 		hub: newFakeHub(), reg: metrics.NewRegistry()}
 	e.keys, e.sealer = kr, kr.Sealer(crypto.PurposeIdentity)

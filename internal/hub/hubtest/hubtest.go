@@ -23,7 +23,7 @@ var Secret = []byte("childcentre hubtest linkage secret, 32+ bytes long.")
 // Schema returns the built-in child schema.
 func Schema(t testing.TB) *linkage.Schema {
 	t.Helper()
-	return builtin(t, "child")
+	return builtin(t, "child-clk")
 }
 
 // FieldsSchema returns the built-in child-fields schema: segmented, so
