@@ -23,7 +23,7 @@ func init() {
 
 func encodeCmd(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("encode", env)
-	schemaArg := fs.String("schema", "", "built-in schema name (child) or a schema JSON file")
+	schemaArg := fs.String("schema", "", "built-in schema (child: the recommended field-level model; child-clk: record-level) or a schema JSON file")
 	secretFile := fs.String("secret-file", "", "linkage secret (from 'childcentre keys new')")
 	out := fs.String("out", "", "encoding file to write")
 	if err := parse(fs, args); err != nil {
