@@ -21,6 +21,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -171,7 +172,12 @@ func (s *Service) Load(ctx context.Context) error {
 			return err
 		}
 		s.lastSeq = seq
-		return tx.AllRecords(ctx, func(r *Record) error { return s.index(r) })
+		return tx.AllRecords(ctx, func(r *Record) error {
+			if r.Schema != s.cfg.Schema {
+				return ErrOtherSchema
+			}
+			return s.index(r)
+		})
 	})
 	if err != nil {
 		return err
@@ -211,6 +217,11 @@ func (s *Service) refreshLocked(ctx context.Context) error {
 		}
 	}
 }
+
+// ErrOtherSchema is returned by Load when the database holds encodings
+// made with another schema than the network's: they cannot be compared
+// with today's, and every path that reads a filter would fail on them.
+var ErrOtherSchema = errors.New("hub: the database holds encodings made with another linkage schema than --network-schema; a network's schema cannot be changed while its hub holds encodings (docs/operations.md, \"Installing and upgrading\")")
 
 // index adds or replaces r in the index of its key.
 func (s *Service) index(r *Record) error {

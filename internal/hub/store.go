@@ -136,7 +136,7 @@ type Tx interface {
 	DeleteRecord(ctx context.Context, id int64) error
 	SetCluster(ctx context.Context, ids []int64, cluster int64) error
 	NewCluster(ctx context.Context, at time.Time) (int64, error)
-	// AllRecords calls fn for every record, filters included.
+	// AllRecords calls fn for every record, filters and schemas included.
 	AllRecords(ctx context.Context, fn func(*Record) error) error
 
 	AddChange(ctx context.Context, record int64) error

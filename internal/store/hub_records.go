@@ -103,13 +103,13 @@ func (tx hubTx) NewCluster(ctx context.Context, at time.Time) (int64, error) {
 func (tx hubTx) AllRecords(ctx context.Context, fn func(*hub.Record) error) error {
 	var after int64
 	for {
-		rows, err := tx.query(ctx, `SELECT id, country, ref, key_id, filter FROM hub_records WHERE id > ? ORDER BY id LIMIT 20000`, after)
+		rows, err := tx.query(ctx, `SELECT id, country, ref, schema_fp, key_id, filter FROM hub_records WHERE id > ? ORDER BY id LIMIT 20000`, after)
 		if err != nil {
 			return dbErr(err, "store: read hub records")
 		}
 		recs, err := scanAll(rows, "store: read hub records", func(row interface{ Scan(...any) error }) (*hub.Record, error) {
 			var r hub.Record
-			err := row.Scan(&r.ID, &r.Country, &r.Ref, &r.KeyID, &r.Filter)
+			err := row.Scan(&r.ID, &r.Country, &r.Ref, &r.Schema, &r.KeyID, &r.Filter)
 			return &r, err
 		})
 		if err != nil {
