@@ -177,6 +177,21 @@ func TestDemoRegion(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+	// The demo's network runs the field-level model: a possible match
+	// abroad shows how the two records agree, field by field.
+	for {
+		p, err := c.Get("/hits")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(p.Body, `<details class="explain">`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no possible match abroad with its explanation on node %s after 90 s", fi.Country)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 	// What the demo seeds in the background once the region has settled.
 	t.Run("FollowUpsAndAlert", func(t *testing.T) { checkFollowUps(t, r) })
 	t.Run("RegionalStatistics", func(t *testing.T) { checkStatistics(t, r) })
