@@ -16,7 +16,12 @@ func FuzzParseSchema(f *testing.F) {
 	if data, err := os.ReadFile("../../examples/schemas/febrl.json"); err == nil {
 		f.Add(data)
 	}
-	if data, err := builtinFS.ReadFile("schemas/child.json"); err == nil {
+	entries, _ := builtinFS.ReadDir("schemas")
+	for _, e := range entries {
+		data, err := builtinFS.ReadFile("schemas/" + e.Name())
+		if err != nil {
+			f.Fatal(err)
+		}
 		f.Add(data)
 	}
 	f.Add([]byte(`{"format": "childcentre-linkage-schema", "version": 1, "name": "t", "id": "id", "hardening": {"balance": true, "xor_fold": true, "rule90": true, "blip": 0.1, "salt": "d"},
