@@ -12,9 +12,15 @@ import (
 // finds at the review threshold, on generated registrations with the
 // generator's recording errors, while scoring a small share of the index.
 func TestLSHRecall(t *testing.T) {
-	enc := hubtest.NewEncoder(t)
-	sch := hubtest.Schema(t)
-	m, err := linkage.NewModel(enc.Words(), linkage.Options{Threshold: sch.Threshold, Review: sch.Review})
+	for _, sch := range []*linkage.Schema{hubtest.Schema(t), hubtest.FieldsSchema(t)} {
+		t.Run(sch.Name, func(t *testing.T) { testLSHRecall(t, sch) })
+	}
+}
+
+func testLSHRecall(t *testing.T, sch *linkage.Schema) {
+	enc := hubtest.NewEncoderOf(t, sch)
+	// As network.ModelOptions gives the hub (that package imports this one).
+	m, err := linkage.NewModel(enc.Words(), linkage.Options{Threshold: sch.Threshold, Review: sch.Review, Layout: sch.Layout()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +68,12 @@ func TestLSHRecall(t *testing.T) {
 	if recall < 0.99 {
 		t.Errorf("LSH recall %.4f against the full scan, want at least 0.99", recall)
 	}
-	if scored/queries > len(recs)/10 {
+	// Bit sampling suits the record-level CLK, whose filters are dense.
+	// The segmented child-fields filters are sparse: most sampled bits are
+	// zero in most filters, so buckets are large and a query scores over
+	// half the index (docs/scaling.md, "A hub on child-fields"). Measured
+	// and logged above for it, asserted for the CLK.
+	if sch.Layout() == nil && scored/queries > len(recs)/10 {
 		t.Errorf("LSH scores %d records per query of %d: no better than a scan", scored/queries, len(recs))
 	}
 }

@@ -301,7 +301,7 @@ func (s *Service) place(ctx context.Context, tx Tx, j *job, delta []Change) (int
 	if err := s.unsettle(ctx, tx, rec, known, others, scores); err != nil {
 		return 0, err
 	}
-	n, err := s.settleLone(ctx, tx, rec, others, delta)
+	n, err := s.settleLone(ctx, tx, rec, others, scores, delta)
 	if err != nil {
 		return 0, err
 	}

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"slices"
@@ -181,6 +182,10 @@ func (s *Service) settleUndated(groups []*group, score func(a, b []uint64) float
 	}
 }
 
+// maxSettle bounds how many lone records without a full date one
+// placement looks at again (settleLone).
+const maxSettle = 3
+
 // settleLone gives the lone records without a full date among others (the
 // candidates of rec, just placed) the single-candidate rule again: rec's
 // arrival may have made one cluster, or one record, the place all their
@@ -188,15 +193,30 @@ func (s *Service) settleUndated(groups []*group, score func(a, b []uint64) float
 // arrival. Their candidates are found as a new record's are: a scan of the
 // index, and what was indexed after it (delta) scored here. It reports the
 // number of hits issued.
-func (s *Service) settleLone(ctx context.Context, tx Tx, rec *Record, others []*Record, delta []Change) (int, error) {
+//
+// Each look is a scan of that record's candidates inside the matching
+// transaction, which uploads wait for; on a hub of many lone records
+// without a full date (most children are registered once, a third of
+// them with an assessed date) looking at every one made each placement
+// cost seconds at 20,000 records. So only the records rec's own pair
+// could carry under the single-candidate rule (scores: rec's against
+// each of others) are looked at, the best maxSettle of them.
+func (s *Service) settleLone(ctx context.Context, tx Tx, rec *Record, others []*Record, scores map[int64]float64, delta []Change) (int, error) {
 	ki := s.indexOf(rec.KeyID)
 	if ki == nil || !s.model.HasDates() {
 		return 0, nil // every record counts as dated
 	}
-	hits := 0
+	near := make([]*Record, 0, len(others))
 	for _, o := range others {
-		if o.KeyID != rec.KeyID {
-			continue
+		if o.KeyID == rec.KeyID && o.Cluster == 0 && s.model.CanJoinUndated([]float64{scores[o.ID]}) {
+			near = append(near, o)
+		}
+	}
+	slices.SortStableFunc(near, func(a, b *Record) int { return cmp.Compare(scores[b.ID], scores[a.ID]) })
+	hits, looked := 0, 0
+	for _, o := range near {
+		if looked == maxSettle {
+			break
 		}
 		f, err := s.words(o.Filter)
 		if err != nil {
@@ -205,6 +225,7 @@ func (s *Service) settleLone(ctx context.Context, tx Tx, rec *Record, others []*
 		if s.model.DateKnown(f) == linkage.DateFull {
 			continue
 		}
+		looked++
 		cur, err := tx.Records(ctx, []int64{o.ID})
 		if err != nil {
 			return 0, err

@@ -33,6 +33,7 @@ type testNet struct {
 	keys    string
 	hubDir  string
 	crlPath string
+	schema  string // --network-schema; child-clk when empty
 	cleanup bool
 	// shutdown is the hub's shutdown timeout (default 5 s); a tiny one
 	// cuts requests in flight, as a crash would.
@@ -73,7 +74,7 @@ func (n *testNet) config() *config.Config {
 	return &config.Config{Role: "hub", Listen: "127.0.0.1:0", ExchangeListen: "127.0.0.1:0", DatabaseURL: n.dbURL,
 		Keys: n.keys, LogLevel: "info", LogFormat: "text", Language: "en", IdleTimeout: 30 * time.Minute,
 		AbsoluteTimeout: 12 * time.Hour, ShutdownTimeout: cmp.Or(n.shutdown, 5*time.Second), NetworkDir: n.hubDir,
-		NetworkCRL: n.crlPath, NetworkSchema: "child-clk"}
+		NetworkCRL: n.crlPath, NetworkSchema: cmp.Or(n.schema, "child-clk")}
 }
 
 // start opens and serves the hub (again, after stop: a restart).
