@@ -27,7 +27,7 @@ func BenchmarkCandidates(b *testing.B) {
 		b.Fatal(err)
 	}
 	s := &Service{model: m, cfg: Config{Words: enc.Words(), LSHFrom: 1, LSHTables: 32}}
-	ki := &keyIndex{ix: linkage.NewIndex(m), lsh: newLSH(enc.Words(), 32, 1)}
+	ki := &keyIndex{ix: linkage.NewIndex(m), lsh: newLSH(enc.Words(), 32, 1, lshBag(m))}
 	var queries [][]uint64
 	id := int64(0)
 	err = synth.Stream(synth.Options{Records: n, Seed: 8}, func(r synth.Record) error {

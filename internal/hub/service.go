@@ -233,7 +233,7 @@ func (s *Service) index(r *Record) error {
 	s.unindex(r.ID)
 	ki := s.idx[r.KeyID]
 	if ki == nil {
-		ki = &keyIndex{ix: linkage.NewIndex(s.model), lsh: newLSH(s.cfg.Words, s.cfg.LSHTables, 1)}
+		ki = &keyIndex{ix: linkage.NewIndex(s.model), lsh: newLSH(s.cfg.Words, s.cfg.LSHTables, 1, lshBag(s.model))}
 		s.idx[s.intern(r.KeyID)] = ki
 	}
 	if err := ki.ix.Add(indexRef(r.ID), f); err != nil {

@@ -1,5 +1,7 @@
 package linkage
 
+import "math/bits"
+
 // The hub scores with the frequencies of its index, as Link scores with
 // those of its input: a pair agreeing on a full name that one child holds
 // counts more than one agreeing on a name many children share. Scored with
@@ -72,6 +74,38 @@ func (ix *Index) freqs(f []uint64, dst []float32) []float32 {
 		}
 		if h, ok := ix.m.fs.tfKey(f, t); ok {
 			dst[t] = float32(float64(max(ix.freq[t][h], 1)) / float64(ix.nfreq[t]))
+		}
+	}
+	return dst
+}
+
+// NameBag appends to dst the positions of the bits set in f's name bag
+// (its given and family name segments OR-ed: what the candidates of a
+// segmented schema are found on, in Link and in Index.Candidates) and
+// returns it; nil for a model without layout. The positions are those of
+// the bag, not of the filter: equal names give equal positions.
+func (m *Model) NameBag(f []uint64, dst []uint32) []uint32 {
+	if m.fs == nil || len(m.fs.c.names) == 0 {
+		return nil
+	}
+	nw := 0
+	for _, nm := range m.fs.c.names {
+		for _, s := range nm {
+			nw = max(nw, len(m.fs.c.segs[s]))
+		}
+	}
+	var words [16]uint64 // a 1,024-bit segment; longer ones on the heap
+	bag := words[:0]
+	if nw <= len(words) {
+		bag = words[:nw]
+	} else {
+		bag = make([]uint64, nw)
+	}
+	m.fs.c.nameUnion(f, bag)
+	for i, w := range bag {
+		for w != 0 {
+			dst = append(dst, uint32(i*64+bits.TrailingZeros64(w)))
+			w &= w - 1
 		}
 	}
 	return dst

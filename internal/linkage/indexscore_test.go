@@ -104,3 +104,34 @@ func TestWithFrequenciesOwnMean(t *testing.T) {
 		t.Errorf("a full name 2 of %d records share scores %.4f with the records' frequencies, %.4f without", n, counted, plain)
 	}
 }
+
+// TestNameBag: the bag the hub's LSH keys a record by holds its names and
+// nothing else, whichever field each was written in; a record-level model
+// has none.
+func TestNameBag(t *testing.T) {
+	s := fieldsSchema(t)
+	m, err := NewModel(s.EncodedBits()/64, s.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := encodeRows(t, s,
+		[]string{"a", "Ahmad", "Rahimi", "2008-03-01", "0", "m", "AF"},
+		[]string{"b", "Rahimi", "Ahmad", "", "0", "", ""}, // swapped, nothing else
+		[]string{"c", "Samiullah", "Qaderyar", "2008-03-01", "0", "m", "AF"},
+	)
+	a, b, c := m.NameBag(fs[0], nil), m.NameBag(fs[1], nil), m.NameBag(fs[2], nil)
+	if len(a) == 0 || fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("the same names in other fields, without date, sex or citizenship: bags %v and %v", a, b)
+	}
+	if fmt.Sprint(a) == fmt.Sprint(c) {
+		t.Error("other names, the same bag")
+	}
+	clk, _ := BuiltinSchema("child-clk")
+	rm, err := NewModel(clk.EncodedBits()/64, clk.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rm.NameBag(make([]uint64, clk.EncodedBits()/64), nil); got != nil {
+		t.Errorf("a record-level model's bag: %v", got)
+	}
+}
