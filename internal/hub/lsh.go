@@ -1,17 +1,20 @@
 package hub
 
 import (
-	"github.com/cbss-egcc/childcentre/internal/linkage"
 	"math/rand/v2"
 	"slices"
 	"sync"
+
+	"github.com/cbss-egcc/childcentre/internal/linkage"
 )
 
-// lshIndex is a candidate filter in front of the linkage Model: Hamming
-// locality-sensitive hashing by bit sampling. Each of its tables keys a
-// record by lshBits bits of its filter drawn at random; two filters that
-// agree on most bits (a probable match) share a key in at least one table
-// with high probability, two unrelated filters rarely. A query then scores
+// lshIndex is a candidate filter in front of the linkage Model:
+// locality-sensitive hashing. For a record-level CLK it is Hamming LSH by
+// bit sampling: each table keys a record by lshBits bits of its filter
+// drawn at random; for a segmented schema, MinHash over the record's name
+// bag (minHashRows min-hashes per table). Two filters that agree on most
+// bits (a probable match) share a key in at least one table with high
+// probability, two unrelated filters rarely. A query then scores
 // only the records that share a bucket with it, instead of the whole index
 // (linkage.Index.Candidates scans every record: about 20 ms at a million).
 //
@@ -148,7 +151,7 @@ func (l *lshIndex) remove(id uint32, f []uint64) {
 	defer l.mu.Unlock()
 	for t, k := range keys {
 		if !filed {
-			break
+			break // filed nowhere (keys)
 		}
 		b := l.buckets[t][k]
 		if i := slices.Index(b, id); i >= 0 {
