@@ -25,8 +25,8 @@ type lshIndex struct {
 	mu  sync.RWMutex
 	pos [][lshBits]uint16 // per table, the sampled bit positions
 	// bag, when set, gives the set bits a record is keyed by with MinHash
-	// instead of bit sampling (segmented schemas: the name bag, see
-	// minHashKeys); seeds are the hash functions, minHashRows per table.
+	// instead of bit sampling (segmented schemas: the name bag, see keys);
+	// seeds are the hash functions, minHashRows per table.
 	bag     func(f []uint64, dst []uint32) []uint32
 	seeds   [][minHashRows]uint64
 	buckets [][][]uint32 // per table, key → record ids
@@ -132,8 +132,8 @@ func (l *lshIndex) add(id uint32, f []uint64) {
 	filed := l.keys(f, keys)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for t, k := range keys {
-		if filed {
+	if filed {
+		for t, k := range keys {
 			l.buckets[t][k] = append(l.buckets[t][k], id)
 		}
 	}
@@ -149,14 +149,13 @@ func (l *lshIndex) remove(id uint32, f []uint64) {
 	filed := l.keys(f, keys)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for t, k := range keys {
-		if !filed {
-			break // filed nowhere (keys)
-		}
-		b := l.buckets[t][k]
-		if i := slices.Index(b, id); i >= 0 {
-			b[i] = b[len(b)-1]
-			l.buckets[t][k] = b[:len(b)-1]
+	if filed {
+		for t, k := range keys {
+			b := l.buckets[t][k]
+			if i := slices.Index(b, id); i >= 0 {
+				b[i] = b[len(b)-1]
+				l.buckets[t][k] = b[:len(b)-1]
+			}
 		}
 	}
 	clear(l.filters[int(id)*l.words : (int(id)+1)*l.words])

@@ -1,7 +1,6 @@
 package hub
 
 import (
-	"cmp"
 	"context"
 	"maps"
 	"slices"
@@ -187,7 +186,7 @@ func (s *Service) settleUndated(groups []*group, score func(a, b []uint64) float
 const maxSettle = 3
 
 // settleLone gives the lone records without a full date among others (the
-// candidates of rec, just placed) the single-candidate rule again: rec's
+// candidates of rec, just placed, best first) the single-candidate rule again: rec's
 // arrival may have made one cluster, or one record, the place all their
 // candidates lie in, as the batch link would see it whatever the order of
 // arrival. Their candidates are found as a new record's are: a scan of the
@@ -206,17 +205,13 @@ func (s *Service) settleLone(ctx context.Context, tx Tx, rec *Record, others []*
 	if ki == nil || !s.model.HasDates() {
 		return 0, nil // every record counts as dated
 	}
-	near := make([]*Record, 0, len(others))
-	for _, o := range others {
-		if o.KeyID == rec.KeyID && o.Cluster == 0 && s.model.CanJoinUndated([]float64{scores[o.ID]}) {
-			near = append(near, o)
-		}
-	}
-	slices.SortStableFunc(near, func(a, b *Record) int { return cmp.Compare(scores[b.ID], scores[a.ID]) })
 	hits, looked := 0, 0
-	for _, o := range near {
-		if looked == maxSettle {
-			break
+	for _, o := range others { // best first (place sorted them)
+		if looked == maxSettle || !s.model.CanJoinUndated([]float64{scores[o.ID]}) {
+			break // the rest score lower still
+		}
+		if o.KeyID != rec.KeyID || o.Cluster != 0 {
+			continue
 		}
 		f, err := s.words(o.Filter)
 		if err != nil {
