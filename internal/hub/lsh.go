@@ -224,9 +224,10 @@ func (l *lshIndex) scored(f []uint64, fn func(id uint32, g []uint64)) {
 
 // lshBag is the bag an LSH filter over m's filters keys records by: the
 // name bag for a segmented (field-level) model, nil (bit sampling) for a
-// record-level one.
+// record-level one, or a segmented one without name fields, whose records
+// would otherwise be filed nowhere.
 func lshBag(m *linkage.Model) func(f []uint64, dst []uint32) []uint32 {
-	if m.Options().Layout == nil {
+	if !m.HasNameBag() {
 		return nil
 	}
 	return m.NameBag

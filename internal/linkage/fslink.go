@@ -36,14 +36,22 @@ func (c *comparer) blockSet(set *dice.Set) *dice.Set {
 	return c.blockSetOf(set, nil)
 }
 
+// bagWords is the length in words of a name bag (nameUnion's dst): the
+// longest name segment.
+func (c *comparer) bagWords() int {
+	nw := 0
+	for _, nm := range c.names {
+		for _, s := range nm {
+			nw = max(nw, len(c.segs[s]))
+		}
+	}
+	return nw
+}
+
 // blockSetOf is blockSet of the filters perm lists, in its order (all in
 // set's order when perm is nil).
 func (c *comparer) blockSetOf(set *dice.Set, perm []int32) *dice.Set {
-	nw := 0
-	for _, nm := range c.names {
-		nw = max(nw, len(c.segs[nm[0]]))
-	}
-	bw := max((nw+7)/8*8, 8)
+	bw := max((c.bagWords()+7)/8*8, 8)
 	n := set.Len()
 	if perm != nil {
 		n = len(perm)

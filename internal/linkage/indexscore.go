@@ -79,21 +79,21 @@ func (ix *Index) freqs(f []uint64, dst []float32) []float32 {
 	return dst
 }
 
+// HasNameBag reports whether the model's filters have a name bag
+// (NameBag): a segmented layout with name fields.
+func (m *Model) HasNameBag() bool { return m.fs != nil && len(m.fs.c.names) > 0 }
+
 // NameBag appends to dst the positions of the bits set in f's name bag
 // (its given and family name segments OR-ed: what the candidates of a
 // segmented schema are found on, in Link and in Index.Candidates) and
-// returns it; nil for a model without layout. The positions are those of
-// the bag, not of the filter: equal names give equal positions.
+// returns it; dst as it was when the model has none (HasNameBag). The
+// positions are those of the bag, not of the filter: equal names give
+// equal positions.
 func (m *Model) NameBag(f []uint64, dst []uint32) []uint32 {
-	if m.fs == nil || len(m.fs.c.names) == 0 {
-		return nil
+	if !m.HasNameBag() {
+		return dst
 	}
-	nw := 0
-	for _, nm := range m.fs.c.names {
-		for _, s := range nm {
-			nw = max(nw, len(m.fs.c.segs[s]))
-		}
-	}
+	nw := m.fs.c.bagWords()
 	var words [16]uint64 // a 1,024-bit segment; longer ones on the heap
 	bag := words[:0]
 	if nw <= len(words) {

@@ -131,6 +131,9 @@ func TestNameBag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !m.HasNameBag() || rm.HasNameBag() {
+		t.Errorf("HasNameBag: field-level %v, record-level %v", m.HasNameBag(), rm.HasNameBag())
+	}
 	if got := rm.NameBag(make([]uint64, clk.EncodedBits()/64), nil); got != nil {
 		t.Errorf("a record-level model's bag: %v", got)
 	}
