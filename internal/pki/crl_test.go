@@ -1,6 +1,7 @@
 package pki
 
 import (
+	"context"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -135,8 +136,16 @@ func TestCRLWatcherRefusesBadCRLs(t *testing.T) {
 func TestCRLWatcherConcurrent(t *testing.T) {
 	n := network(t)
 	crl := n.watcher(t, nil)
-	ctx := t.Context()
-	go crl.Watch(ctx, time.Millisecond, func(err error) { t.Errorf("watch: %v", err) })
+	// Watch stops, and is waited for, before the test ends: t.Context ends
+	// only after it, and a reload of the temporary CRL being removed then
+	// reported to a finished test.
+	ctx, cancel := context.WithCancel(t.Context())
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		crl.Watch(ctx, time.Millisecond, func(err error) { t.Errorf("watch: %v", err) })
+	}()
+	defer func() { cancel(); <-watched }()
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
