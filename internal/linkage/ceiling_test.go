@@ -27,14 +27,7 @@ import (
 // (or mild, harsh; CHILDCENTRE_CEILING_CHILDREN, default 20000; the patterns
 // are counted on seed 1 and applied on seed 2).
 func TestDiagnoseCeiling(t *testing.T) {
-	preset := os.Getenv("CHILDCENTRE_CEILING")
-	if preset == "" {
-		t.Skip("set CHILDCENTRE_CEILING=field (or mild, harsh) to compare the model with one that knows each pattern's match rate")
-	}
-	n := 20000
-	if v := os.Getenv("CHILDCENTRE_CEILING_CHILDREN"); v != "" {
-		fmt.Sscan(v, &n)
-	}
+	preset, n := ceilingPreset(t, "compare the model with one that knows each pattern's match rate")
 	s, _ := BuiltinSchema("child-fields")
 	fit := linkPatterns(t, s, synth.Options{Children: n, Seed: 1, Preset: preset})
 	got := linkPatterns(t, s, synth.Options{Children: n, Seed: 2, Preset: preset})
@@ -66,13 +59,31 @@ func TestDiagnoseCeiling(t *testing.T) {
 	}
 }
 
+// ceilingPreset returns the preset and number of children the ceiling
+// diagnostics run on, and skips the test when none is set.
+func ceilingPreset(t *testing.T, why string) (preset string, children int) {
+	t.Helper()
+	preset = os.Getenv("CHILDCENTRE_CEILING")
+	if preset == "" {
+		t.Skip("set CHILDCENTRE_CEILING=field (or mild, harsh) to " + why)
+	}
+	children = 20000
+	if v := os.Getenv("CHILDCENTRE_CEILING_CHILDREN"); v != "" {
+		fmt.Sscan(v, &children)
+	}
+	return preset, children
+}
+
 // patterns are the scored pairs of one link with their pattern key, truth
 // and probability, and the number of true pairs in the data.
 type patterns struct {
+	a, b  []int32 // the records of each pair
 	keys  []string
 	truth []bool
 	p     []float64
 	all   int
+	ent   []string                 // the true entity of each record
+	prob  func(a, b int32) float64 // the model's probability of any pair
 }
 
 func linkPatterns(t *testing.T, s *Schema, opt synth.Options) *patterns {
@@ -88,7 +99,7 @@ func linkPatterns(t *testing.T, s *Schema, opt synth.Options) *patterns {
 	m := res.Model.fs
 	rs := m.recs(e.Set())
 	lv := make([]uint8, len(m.c.feats))
-	out := &patterns{}
+	out := &patterns{ent: ent, prob: func(a, b int32) float64 { return prob(m.weight(rs.at(a), rs.at(b), lv, nil)) }}
 	var b strings.Builder
 	for _, p := range res.Pairs {
 		var ex []explainTerm
@@ -97,6 +108,7 @@ func linkPatterns(t *testing.T, s *Schema, opt synth.Options) *patterns {
 		for fi, x := range ex {
 			fmt.Fprintf(&b, "%d:%d/%d ", fi, lv[fi], int(math.Round(x.TF/2)))
 		}
+		out.a, out.b = append(out.a, p.A), append(out.b, p.B)
 		out.keys = append(out.keys, b.String())
 		out.truth = append(out.truth, ent[p.A] == ent[p.B])
 		out.p = append(out.p, prob(w))
