@@ -2,6 +2,7 @@ package linkage
 
 import (
 	"math"
+	"slices"
 
 	"github.com/cbss-egcc/childcentre/internal/errs"
 	"github.com/cbss-egcc/childcentre/internal/linkage/dice"
@@ -107,6 +108,54 @@ type fsModel struct {
 	hasFreq bool
 }
 
+// atLeast lists, for each level of one name, the levels that agree at
+// least as much: the Dice bands in order, and *contained* (a name within
+// the other, Dice below 0.65) only under *same* and *close*, since it says
+// something else than the bands below it.
+var atLeast = [nameLevels][]uint8{
+	nameSame:      {nameSame},
+	nameClose:     {nameSame, nameClose},
+	nameSimilar:   {nameSame, nameClose, nameSimilar},
+	nameContained: {nameSame, nameClose, nameContained},
+	nameWeak:      {nameSame, nameClose, nameSimilar, nameWeak},
+	nameFaint:     {nameSame, nameClose, nameSimilar, nameWeak, nameFaint},
+	nameDiffer:    {nameSame, nameClose, nameSimilar, nameWeak, nameFaint, nameDiffer},
+}
+
+// nameEnvelope caps the weight of each pair of name levels (given,
+// family) at the weights of the pairs that agree at least as much on
+// both, and the weight of a whole name compared with a name in one field
+// at those of better levels of the same and at that of both names
+// agreeing at its level. Training sees only candidate pairs, whose name
+// bags are alike (Options.NameFloor), so the levels of names that differ
+// are seen a few times or never, and the smoothing of an unseen level gave
+// it m/u of about 400 (+8.7 bits: the m counts are a few thousand, the u
+// counts millions). Pairs outside the candidates are still scored: the
+// solver's mean over every cross pair of a merge, the hub judging a
+// cluster, link --explain. Two children whose whole names differ then
+// counted as more alike than two with the same name, and "given differ,
+// family differ" weighed −0.3 bits.
+func nameEnvelope(lw []float64) {
+	at := func(g, f uint8) int { return int(g)*nameLevels + int(f) }
+	raw := slices.Clone(lw)
+	for g := uint8(nameSame); g < nameLevels; g++ {
+		for f := uint8(nameSame); f < nameLevels; f++ {
+			for _, g2 := range atLeast[g] {
+				for _, f2 := range atLeast[f] {
+					lw[at(g, f)] = min(lw[at(g, f)], raw[at(g2, f2)])
+				}
+			}
+		}
+	}
+	for f := uint8(nameSame); f < nameLevels; f++ {
+		x := lw[at(f, f)]
+		for _, f2 := range atLeast[f] {
+			x = min(x, raw[at(nameMissing, f2)])
+		}
+		lw[at(nameMissing, f)] = min(lw[at(nameMissing, f)], x)
+	}
+}
+
 // tfTable counts records by the hash of one segment's bits.
 type tfTable struct {
 	counts map[uint64]uint32
@@ -159,6 +208,9 @@ func newFSModel(w Weights) (*fsModel, error) {
 				return nil, errs.E(errs.Invalid, "linkage model: feature %s: probabilities must be in (0, 1]", f.name)
 			}
 			lw[l] = math.Log2(fw.M[l] / fw.U[l])
+		}
+		if f.kind == featName {
+			nameEnvelope(lw)
 		}
 		m.lw = append(m.lw, lw)
 		m.stride = append(m.stride, m.npat)
