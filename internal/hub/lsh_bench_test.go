@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"cmp"
 	"os"
 	"strconv"
 	"testing"
@@ -12,7 +13,9 @@ import (
 
 // BenchmarkCandidates measures one query's candidates through the LSH
 // filter and through the full scan, over CHILDCENTRE_HUB_BENCH_INDEX
-// generated encodings (default 100,000):
+// generated encodings (default 100,000) of the network schema
+// CHILDCENTRE_HUB_BENCH_SCHEMA (default child-clk; child-fields), drawn with
+// the generator preset CHILDCENTRE_HUB_BENCH_PRESET (default none):
 //
 //	go test ./internal/hub -run '^$' -bench Candidates
 func BenchmarkCandidates(b *testing.B) {
@@ -20,9 +23,10 @@ func BenchmarkCandidates(b *testing.B) {
 	if n <= 0 {
 		n = 100000
 	}
-	enc := hubtest.NewEncoder(b)
-	sch := hubtest.Schema(b)
-	m, err := linkage.NewModel(enc.Words(), linkage.Options{Threshold: sch.Threshold, Review: sch.Review})
+	name := cmp.Or(os.Getenv("CHILDCENTRE_HUB_BENCH_SCHEMA"), "child-clk")
+	enc := hubtest.NewSchemaEncoder(b, name)
+	sch, _ := linkage.BuiltinSchema(name)
+	m, err := linkage.NewModel(enc.Words(), sch.Options())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -30,7 +34,7 @@ func BenchmarkCandidates(b *testing.B) {
 	ki := &keyIndex{ix: linkage.NewIndex(m), lsh: newLSH(enc.Words(), 32, 1, lshBag(m))}
 	var queries [][]uint64
 	id := int64(0)
-	err = synth.Stream(synth.Options{Records: n, Seed: 8}, func(r synth.Record) error {
+	err = synth.Stream(synth.Options{Records: n, Seed: 8, Preset: os.Getenv("CHILDCENTRE_HUB_BENCH_PRESET")}, func(r synth.Record) error {
 		bs, err := enc.Encode(r)
 		if err != nil {
 			return err

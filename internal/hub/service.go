@@ -320,8 +320,9 @@ func (s *Service) candidatesOf(ki *keyIndex, f []uint64) []linkage.Candidate {
 		return ki.ix.Candidates(f, 0)
 	}
 	var out []linkage.Candidate
+	score := ki.ix.Prober(f)
 	ki.lsh.scored(f, func(id uint32, g []uint64) {
-		if sc := ki.ix.Score(f, g); s.model.IsReview(sc) {
+		if sc := score(g); s.model.IsReview(sc) {
 			out = append(out, linkage.Candidate{Ref: indexRef(int64(id)), Score: sc})
 		}
 	})

@@ -1,6 +1,10 @@
 package linkage
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/cbss-egcc/childcentre/internal/linkage/dice"
+)
 
 // The hub scores with the frequencies of its index, as Link scores with
 // those of its input: a pair agreeing on a full name that one child holds
@@ -109,4 +113,44 @@ func (m *Model) NameBag(f []uint64, dst []uint32) []uint32 {
 		}
 	}
 	return dst
+}
+
+// Prober returns a function that scores filters against f as Candidates
+// does: 0 for a record whose name bag is below the model's name floor
+// against f's (Candidates never compares them), else Score. f's own part
+// (its segments' counts, its name and date frequencies, its name bag) is
+// made once, so that a filter in front of the index (the hub's LSH) can
+// score the records it lets through at the cost of the other side only.
+// It sees the counts as they were when Prober was called: make one per
+// query, and call it from one goroutine.
+func (ix *Index) Prober(f []uint64) func(g []uint64) float64 {
+	if ix.block == nil {
+		return func(g []uint64) float64 { return ix.m.Score(f, g) }
+	}
+	ix.mu.RLock()
+	fs := ix.model()
+	c := fs.c
+	qa := c.rec(f, make([]uint16, len(c.segs)))
+	qa.tf = ix.freqs(f, nil)
+	ix.mu.RUnlock()
+	floor := ix.m.opt.NameFloor
+	q := make([]uint64, c.bagWords())
+	c.nameUnion(f, q)
+	pq := dice.Count(q)
+	bag := make([]uint64, len(q))
+	pb := make([]uint16, len(c.segs))
+	tfb := make([]float32, len(qa.tf))
+	lv := make([]uint8, len(c.feats))
+	return func(g []uint64) float64 {
+		clear(bag)
+		c.nameUnion(g, bag)
+		if x, pg := dice.AndCount(q, bag), dice.Count(bag); pq == 0 || float64(2*x) < floor*float64(pq+pg) {
+			return 0
+		}
+		ix.mu.RLock()
+		defer ix.mu.RUnlock()
+		b := c.rec(g, pb)
+		b.tf = ix.freqs(g, tfb)
+		return prob(fs.weight(qa, b, lv, nil))
+	}
 }

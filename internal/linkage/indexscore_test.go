@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cbss-egcc/childcentre/internal/linkage/dice"
+	"github.com/cbss-egcc/childcentre/internal/synth"
 )
 
 // TestIndexScoreFrequencies checks that the index scores a pair with the
@@ -136,5 +137,53 @@ func TestNameBag(t *testing.T) {
 	}
 	if got := rm.NameBag(make([]uint64, clk.EncodedBits()/64), nil); got != nil {
 		t.Errorf("a record-level model's bag: %v", got)
+	}
+}
+
+// TestIndexProber checks that Prober, which the hub's LSH filter scores
+// its records with, agrees with Candidates record for record: the same
+// probability where Candidates finds a record, below the review threshold
+// where it does not, names below the floor included.
+func TestIndexProber(t *testing.T) {
+	s := fieldsSchema(t)
+	m, err := NewModel(s.EncodedBits()/64, s.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := encodeSynth(t, s, synth.Options{Children: 1500, Seed: 3, Preset: synth.PresetField})
+	ix := NewIndex(m)
+	set := e.Set()
+	for i := range set.Len() {
+		if err := ix.Add(e.IDs[i], set.Filter(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var found, floored int
+	for q := 0; q < set.Len(); q += 37 {
+		f := set.Filter(q)
+		want := map[string]float64{}
+		for _, c := range ix.Candidates(f, 0) {
+			want[c.Ref] = c.Score
+		}
+		probe := ix.Prober(f)
+		for i := range set.Len() {
+			g := set.Filter(i)
+			got := probe(g)
+			w, ok := want[e.IDs[i]]
+			switch {
+			case ok && got != w:
+				t.Fatalf("record %d against %d: Prober %.6f, Candidates %.6f", i, q, got, w)
+			case !ok && m.IsReview(got):
+				t.Fatalf("record %d against %d: Prober %.6f, not among the candidates", i, q, got)
+			case ok:
+				found++
+			case got == 0 && m.IsReview(ix.Score(f, g)):
+				floored++ // scores enough, but its names are below the floor
+			}
+		}
+	}
+	t.Logf("%d candidates found alike; %d records left out by the name floor that would score enough", found, floored)
+	if found == 0 || floored == 0 {
+		t.Fatal("the data exercise neither the candidates nor the name floor")
 	}
 }
