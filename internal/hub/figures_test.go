@@ -83,7 +83,11 @@ func TestLSHPathAsScan(t *testing.T) {
 	if testing.Short() {
 		t.Skip("links 1,500 children twice through a hub")
 	}
-	recs := fieldRecords(t, 1500)
+	children := 1500
+	if raceEnabled {
+		children = 500
+	}
+	recs := fieldRecords(t, children)
 	schema := hubtest.FieldsSchema(t)
 	enc := hubtest.NewEncoderOf(t, schema)
 	scan, ents := hubClusters(t, recs, enc, schema.Options(), -1)
