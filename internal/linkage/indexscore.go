@@ -137,6 +137,9 @@ func (ix *Index) Prober(f []uint64) func(g []uint64) float64 {
 	q := make([]uint64, c.bagWords())
 	c.nameUnion(f, q)
 	pq := dice.Count(q)
+	if pq == 0 {
+		return func([]uint64) float64 { return 0 } // no names: Candidates finds nothing either
+	}
 	bag := make([]uint64, len(q))
 	pb := make([]uint16, len(c.segs))
 	tfb := make([]float32, len(qa.tf))
@@ -144,7 +147,7 @@ func (ix *Index) Prober(f []uint64) func(g []uint64) float64 {
 	return func(g []uint64) float64 {
 		clear(bag)
 		c.nameUnion(g, bag)
-		if x, pg := dice.AndCount(q, bag), dice.Count(bag); pq == 0 || float64(2*x) < floor*float64(pq+pg) {
+		if x, pg := dice.AndCount(q, bag), dice.Count(bag); float64(2*x) < floor*float64(pq+pg) {
 			return 0
 		}
 		ix.mu.RLock()
