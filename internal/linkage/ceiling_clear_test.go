@@ -18,9 +18,9 @@ import (
 // pair gets a cleartext pattern (canonical name tokens compared exactly, by
 // phonetic key and by edit distance, given and family crossed; the recorded
 // dates' kinds and distance in days; sex and citizenship; the full name's
-// frequency in the file), the match rate of each pattern is counted on seeds
-// 1, 3 and 4 with the ground truth, backing off to coarser patterns seen less often,
-// and seed 2's pairs are classified by it. Both oracles are swept over the
+// frequency in the file), the match rate of each pattern is counted on
+// seeds 1, 3 and 4 with the ground truth, backing off to coarser patterns
+// seen less often, and seed 2's pairs are classified by it. Both oracles are swept over the
 // rate they accept, so that neither is held to the accuracy-optimal 0.5.
 //
 //	CHILDCENTRE_CEILING=field go test -run DiagnoseCleartextCeiling -v ./internal/linkage/
@@ -46,52 +46,36 @@ func TestDiagnoseCleartextCeiling(t *testing.T) {
 	}
 	var rate [3]map[string][2]int
 	for lvl := range rate {
-		rate[lvl] = map[string][2]int{}
-		for i, k := range fitKeys {
-			c := rate[lvl][k[lvl]]
-			c[b2i(fit.truth[i])]++
-			rate[lvl][k[lvl]] = c
-		}
+		rate[lvl] = countRates(len(fitKeys), fit.truth, func(i int) string { return fitKeys[i][lvl] })
 	}
-	encRate := map[string][2]int{}
-	for i, k := range fit.keys {
-		c := encRate[k]
-		c[b2i(fit.truth[i])]++
-		encRate[k] = c
-	}
-	both := map[string][2]int{}
-	for i, k := range fit.keys {
-		c := both[k+fitKeys[i][2]]
-		c[b2i(fit.truth[i])]++
-		both[k+fitKeys[i][2]] = c
-	}
+	encRate := countRates(len(fit.keys), fit.truth, func(i int) string { return fit.keys[i] })
+	both := countRates(len(fit.keys), fit.truth, func(i int) string { return fit.keys[i] + fitKeys[i][2] })
 	const minN = 20
 	t.Logf("every candidate pair: %s", got.pairwise(func(int) bool { return true }))
 	for _, th := range []float64{0.15, 0.25, 0.35, 0.45, 0.55} {
-		t.Logf("accepting rate ≥ %.2f: model %s", th, got.pairwise(func(i int) bool { return got.p[i] >= th }))
-		t.Logf("                    encodings' patterns %s", got.pairwise(func(i int) bool {
-			c := encRate[got.keys[i]]
-			if c[0]+c[1] < minN {
-				return got.p[i] >= th
-			}
-			return float64(c[1]) >= th*float64(c[0]+c[1])
-		}))
-		t.Logf("                    cleartext patterns  %s", got.pairwise(func(i int) bool {
-			for lvl := range rate {
-				if c := rate[lvl][gotKeys[i][lvl]]; c[0]+c[1] >= minN || lvl == len(rate)-1 {
-					return float64(c[1]) >= th*float64(max(c[0]+c[1], 1))
+		// A pattern seen often enough is accepted by its rate, else by
+		// the next coarser one, or the model.
+		accept := func(p float64, rates ...[2]int) bool {
+			for _, c := range rates {
+				if c[0]+c[1] >= minN {
+					return float64(c[1]) >= th*float64(c[0]+c[1])
 				}
 			}
-			return false
+			return p >= th
+		}
+		t.Logf("accepting rate ≥ %.2f: model %s", th, got.pairwise(func(i int) bool { return got.p[i] >= th }))
+		t.Logf("                    encodings' patterns %s", got.pairwise(func(i int) bool {
+			return accept(got.p[i], encRate[got.keys[i]])
+		}))
+		t.Logf("                    cleartext patterns  %s", got.pairwise(func(i int) bool {
+			// The cleartext alone: the coarsest pattern's rate however
+			// seldom it was seen (an unseen one rejects).
+			k := gotKeys[i]
+			c := rate[2][k[2]]
+			return accept(float64(c[1])/float64(max(c[0]+c[1], 1)), rate[0][k[0]], rate[1][k[1]], rate[2][k[2]])
 		}))
 		t.Logf("                    both together       %s", got.pairwise(func(i int) bool {
-			if c := both[got.keys[i]+gotKeys[i][2]]; c[0]+c[1] >= minN {
-				return float64(c[1]) >= th*float64(c[0]+c[1])
-			}
-			if c := encRate[got.keys[i]]; c[0]+c[1] >= minN {
-				return float64(c[1]) >= th*float64(c[0]+c[1])
-			}
-			return got.p[i] >= th
+			return accept(got.p[i], both[got.keys[i]+gotKeys[i][2]], encRate[got.keys[i]])
 		}))
 	}
 	// The clusters the solver makes from the model's probabilities and
@@ -130,7 +114,7 @@ func clearKeys(recs []synth.Record, ps *patterns) [][3]string {
 		given, family, whole []string // canonical tokens; whole sorted
 		gk, fk               []string // phonetic keys
 		full                 string
-		day                  int // days since 0001-01-01, -1 when none
+		day                  int // days since 1970-01-01, -1 when none
 		kind                 string
 	}
 	cs := make([]clear, len(recs))
@@ -273,4 +257,16 @@ func agree3(a, b string) string {
 		return "="
 	}
 	return "x"
+}
+
+// countRates counts, for the key of each of n pairs, its pairs that are
+// not and that are true matches.
+func countRates(n int, truth []bool, key func(i int) string) map[string][2]int {
+	out := map[string][2]int{}
+	for i := range n {
+		c := out[key(i)]
+		c[b2i(truth[i])]++
+		out[key(i)] = c
+	}
+	return out
 }
