@@ -144,20 +144,10 @@ func (ix *Index) Prober(f []uint64) func(g []uint64) float64 {
 	pb := make([]uint16, len(c.segs))
 	tfb := make([]float32, len(qa.tf))
 	lv := make([]uint8, len(c.feats))
-	below := func(g []uint64) bool {
-		if len(c.names) == 1 {
-			// One given and one family name (the child schemas): the
-			// bags are compared word by word without being written, which
-			// at a million records is most of a query's time.
-			x, _, pg := c.bag(f, g, c.names[0][0], c.names[0][1])
-			return float64(2*x) < floor*float64(pq+pg)
-		}
+	return func(g []uint64) float64 {
 		clear(bag)
 		c.nameUnion(g, bag)
-		return float64(2*dice.AndCount(q, bag)) < floor*float64(pq+dice.Count(bag))
-	}
-	return func(g []uint64) float64 {
-		if below(g) {
+		if x, pg := dice.AndCount(q, bag), dice.Count(bag); float64(2*x) < floor*float64(pq+pg) {
 			return 0
 		}
 		ix.mu.RLock()
